@@ -1,0 +1,100 @@
+import { UnitConfig } from './units';
+import { UnitState } from './state';
+
+/** What the live view knows of a unit: its data-time state and its latest values. */
+export interface LiveUnit {
+  state?: UnitState;
+  since?: number;
+  /** data time of the latest sample, epoch ms */
+  lastTs?: number;
+  /** wall time the latest sample arrived, epoch ms */
+  lastArrival?: number;
+  values: Record<string, number>;
+}
+
+export interface FleetUnit {
+  unit: string;
+  name: string;
+  kind: string;
+  state: UnitState;
+  since: string | null;
+  p_kw: number | null;
+  run_h: number | null;
+  load_pct: number | null;
+  rated_kw: number;
+  flow_m3h: number | null;
+  p_kpa: number | null;
+  t_c: number | null;
+}
+
+export interface Fleet {
+  running: number;
+  total: number;
+  units: FleetUnit[];
+}
+
+/** Latest state and values per unit, updated by the state detector, read by the API and dashboard. */
+export class LiveFleet {
+  private units = new Map<string, LiveUnit>();
+
+  get(unit: string): LiveUnit {
+    let u = this.units.get(unit);
+    if (!u) {
+      u = { values: {} };
+      this.units.set(unit, u);
+    }
+    return u;
+  }
+
+  /** Records a sample's values (latest data time wins) and when it arrived. */
+  sample(unit: string, ts: number, values: Record<string, number>, arrival: number): void {
+    const u = this.get(unit);
+    if (u.lastTs !== undefined && ts < u.lastTs) return;
+    u.lastTs = ts;
+    u.lastArrival = arrival;
+    Object.assign(u.values, values);
+  }
+
+  state(unit: string, state: UnitState, since: number): void {
+    const u = this.get(unit);
+    u.state = state;
+    u.since = since;
+  }
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+const num = (x: number | undefined): number | null => (x === undefined ? null : x);
+
+/**
+ * The fleet as the director sees it now. A unit whose last sample arrived longer ago than its
+ * timeout (wall time) shows «Нет связи» from its last sample + timeout.
+ */
+export function buildFleet(configs: UnitConfig[], live: LiveFleet, now: number): Fleet {
+  const units: FleetUnit[] = configs.map((c) => {
+    const l = live.get(c.unit);
+    let state: UnitState = l.state ?? 'nodata';
+    let since = l.since;
+    const timeoutMs = c.timeout_s * 1000;
+    if (l.lastArrival === undefined || now - l.lastArrival > timeoutMs) {
+      state = 'nodata';
+      since = l.lastTs === undefined ? undefined : l.lastTs + timeoutMs;
+    }
+    const p = l.values.p_kw;
+    return {
+      unit: c.unit,
+      name: c.name,
+      kind: c.kind,
+      state,
+      since: iso(since),
+      p_kw: num(p),
+      run_h: num(l.values.run_h),
+      load_pct: p !== undefined && c.rated_kw > 0 ? Math.round((1000 * p) / c.rated_kw) / 10 : null,
+      rated_kw: c.rated_kw,
+      flow_m3h: num(l.values.flow_m3h),
+      p_kpa: num(l.values.p_kpa),
+      t_c: num(l.values.t_c),
+    };
+  });
+  const gpus = units.filter((u) => u.kind === 'gpu');
+  return { running: gpus.filter((u) => u.state === 'run').length, total: gpus.length, units };
+}

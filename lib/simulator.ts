@@ -1,0 +1,148 @@
+import { UnitConfig } from './units';
+import { gasM3h } from './passport';
+
+/** A small fast PRNG (mulberry32): the same seed gives the same plant. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hashSeed(seed: number, text: string): number {
+  let h = seed ^ 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export interface SimulatorOptions {
+  site: string;
+  seed: number;
+  units: UnitConfig[];
+  /** ids of gensets held in reserve (stopped unless needed) */
+  reserve: string[];
+  /** faults per running hour of one genset */
+  faultRatePerHour: number;
+  /** site time zone for the daily load profile */
+  tz: string;
+}
+
+export interface TelemetryMessage {
+  topic: string;
+  payload: Record<string, number | string>;
+}
+
+interface GensetState {
+  cfg: UnitConfig;
+  rnd: () => number;
+  running: boolean;
+  faultUntil: number;
+  p_kw: number;
+  e_kwh: number;
+  run_h: number;
+}
+
+/** Share of rated power demanded at a local hour: low at night, peaks in the afternoon (0.55…0.95). */
+export function dailyLoadFactor(localHour: number): number {
+  return 0.75 + 0.2 * Math.sin((Math.PI * (localHour - 9)) / 12);
+}
+
+/**
+ * The simulated plant: gensets following a daily load profile with an occasional fault,
+ * counters that advance with power, and a gas unit metering the passport gas of all gensets.
+ * Deterministic: the same options and the same step times give the same messages.
+ */
+export class PlantSimulator {
+  private gensets: GensetState[];
+  private upg?: { cfg: UnitConfig; rnd: () => number; gas_m3: number };
+  private hourFmt: Intl.DateTimeFormat;
+  private lastTs?: number;
+
+  constructor(private opts: SimulatorOptions) {
+    this.hourFmt = new Intl.DateTimeFormat('en-GB', { timeZone: opts.tz, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+    this.gensets = opts.units
+      .filter((u) => u.kind === 'gpu')
+      .map((cfg) => {
+        const rnd = prng(hashSeed(opts.seed, cfg.unit));
+        const reserve = opts.reserve.includes(cfg.unit);
+        return {
+          cfg,
+          rnd,
+          running: !reserve,
+          faultUntil: 0,
+          p_kw: 0,
+          e_kwh: Math.round(5e6 + rnd() * 5e6),
+          run_h: Math.round(15000 + rnd() * 15000),
+        };
+      });
+    const upgCfg = opts.units.find((u) => u.kind === 'upg');
+    if (upgCfg) this.upg = { cfg: upgCfg, rnd: prng(hashSeed(opts.seed, upgCfg.unit)), gas_m3: 1e7 };
+  }
+
+  private localHour(ts: number): number {
+    const [h, m] = this.hourFmt.format(ts).split(':').map(Number);
+    return h + m / 60;
+  }
+
+  /** Advances the plant to data time ts (epoch ms) and returns one message per unit. */
+  step(ts: number): TelemetryMessage[] {
+    const dtH = this.lastTs === undefined ? 0 : Math.max(0, ts - this.lastTs) / 3_600_000;
+    this.lastTs = ts;
+    const demand = dailyLoadFactor(this.localHour(ts));
+    const iso = new Date(ts).toISOString();
+    const out: TelemetryMessage[] = [];
+    let siteGasM3h = 0;
+    for (const g of this.gensets) {
+      const reserve = this.opts.reserve.includes(g.cfg.unit);
+      const faulted = ts < g.faultUntil;
+      if (!faulted && g.running && dtH > 0 && g.rnd() < this.opts.faultRatePerHour * dtH) {
+        g.faultUntil = ts + (15 + g.rnd() * 30) * 60_000; // a shutdown alarm of 15–45 min
+      }
+      const inFault = ts < g.faultUntil;
+      g.running = !inFault && !reserve;
+      const target = g.running ? g.cfg.rated_kw * Math.min(1, demand * (1 + (g.rnd() - 0.5) * 0.04)) : 0;
+      // Power ramps toward demand instead of jumping (a genset loads at a few % per second).
+      const prevP = g.p_kw;
+      g.p_kw = dtH === 0 ? target : prevP + (target - prevP) * Math.min(1, dtH * 3600 / 20);
+      g.e_kwh += ((prevP + g.p_kw) / 2) * dtH;
+      if (g.running) g.run_h += dtH;
+      siteGasM3h += gasM3h(g.cfg.passport, g.cfg.lhv_kwh_per_m3, g.p_kw);
+      out.push({
+        topic: `energy/${this.opts.site}/${g.cfg.unit}/telemetry`,
+        payload: {
+          ts: iso,
+          p_kw: round1(g.p_kw),
+          e_kwh: round1(g.e_kwh),
+          run_h: Math.round(g.run_h * 100) / 100,
+          running: g.running ? 1 : 0,
+          breaker: g.running ? 1 : 0,
+          fault: inFault ? 1 : 0,
+        },
+      });
+    }
+    if (this.upg) {
+      const flow = siteGasM3h * (1 + (this.upg.rnd() - 0.5) * 0.02);
+      this.upg.gas_m3 += flow * dtH;
+      out.push({
+        topic: `energy/${this.opts.site}/${this.upg.cfg.unit}/telemetry`,
+        payload: {
+          ts: iso,
+          flow_m3h: round1(flow),
+          gas_m3: round1(this.upg.gas_m3),
+          p_kpa: round1(650 + (this.upg.rnd() - 0.5) * 10),
+          t_c: round1(12 + (this.upg.rnd() - 0.5) * 2),
+          fault: 0,
+        },
+      });
+    }
+    return out;
+  }
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

@@ -1,0 +1,101 @@
+import { UnitConfig, UnitKind } from './units';
+import { LiveFleet, buildFleet, Fleet } from './fleet';
+
+export interface PricePoint {
+  /** local date (YYYY-MM-DD) from which the value applies */
+  from: string;
+  value: number;
+}
+
+export interface Economics {
+  tariff_rub_per_kwh: PricePoint[];
+  gas_rub_per_m3: PricePoint[];
+}
+
+/** The value in force at a local date: the latest entry not after it, else the earliest (it covers all older data). */
+export function valueAt(history: PricePoint[], date: string): number | undefined {
+  const sorted = [...history].sort((a, b) => a.from.localeCompare(b.from));
+  let v = sorted[0]?.value;
+  for (const p of sorted) if (p.from <= date) v = p.value;
+  return v;
+}
+
+/** A site: its units, its economics, and the live state of its fleet. */
+export class SiteModel {
+  readonly live = new LiveFleet();
+  private units = new Map<string, UnitConfig>();
+  private kindsCache?: Map<string, UnitKind>;
+
+  constructor(readonly site: string, readonly name: string, readonly tz: string, readonly economics: Economics) {}
+
+  /** Adds a unit; an id used twice is refused so two config nodes cannot feed one unit. */
+  addUnit(u: UnitConfig): string | undefined {
+    if (this.units.has(u.unit)) return `агрегат "${u.unit}" уже есть на площадке ${this.site}: id должен быть уникален / unit id "${u.unit}" is used twice`;
+    this.units.set(u.unit, u);
+    this.kindsCache = undefined;
+    return undefined;
+  }
+
+  removeUnit(unit: string): void {
+    this.units.delete(unit);
+    this.kindsCache = undefined;
+  }
+
+  unit(id: string): UnitConfig | undefined {
+    return this.units.get(id);
+  }
+
+  /** GPUs first, then gas units, each in id order: the order of the tiles. */
+  unitList(): UnitConfig[] {
+    return [...this.units.values()].sort((a, b) => (a.kind === b.kind ? a.unit.localeCompare(b.unit, 'en', { numeric: true }) : a.kind === 'gpu' ? -1 : 1));
+  }
+
+  kinds(): ReadonlyMap<string, UnitKind> {
+    if (!this.kindsCache) this.kindsCache = new Map([...this.units.values()].map((u) => [u.unit, u.kind]));
+    return this.kindsCache;
+  }
+
+  fleet(now: number): Fleet {
+    return buildFleet(this.unitList(), this.live, now);
+  }
+
+  /** GET /api/v1/site: the configuration every figure is computed with. */
+  describe(today: string): Record<string, unknown> {
+    return {
+      site: this.site,
+      name: this.name,
+      tz: this.tz,
+      units: this.unitList().map((u) => ({
+        unit: u.unit,
+        name: u.name,
+        kind: u.kind,
+        rated_kw: u.rated_kw,
+        plan_load_factor: u.plan_load_factor,
+        lhv_kwh_per_m3: u.lhv_kwh_per_m3,
+        passport: u.passport,
+        gas_meter: u.gas_meter,
+        timeout_s: u.timeout_s,
+        debounce_s: u.debounce_s,
+      })),
+      economics: {
+        tariff_rub_per_kwh: valueAt(this.economics.tariff_rub_per_kwh, today) ?? null,
+        gas_rub_per_m3: valueAt(this.economics.gas_rub_per_m3, today) ?? null,
+        history: this.economics,
+      },
+    };
+  }
+}
+
+/** Local calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDate(ms: number, tz: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

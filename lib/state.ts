@@ -1,0 +1,103 @@
+import { UnitKind } from './units';
+
+export type UnitState = 'run' | 'stop' | 'fault' | 'nodata';
+
+export interface StateChange {
+  unit: string;
+  state: UnitState;
+  /** previous state, undefined for the first sample of a unit */
+  prev?: UnitState;
+  /** data time the new state began, epoch ms */
+  since: number;
+}
+
+export interface StateRules {
+  kind: UnitKind;
+  rated_kw: number;
+  timeout_s: number;
+  debounce_s: number;
+}
+
+/** run when p_kw exceeds this share of rated kW and the unit sends no running flag */
+const RUN_POWER_SHARE = 0.05;
+
+/**
+ * The state a single sample shows (DESIGN.md "Domain rules"): fault wins over running;
+ * without a running flag, power above 5 % of rated (a gas unit: any flow) means run.
+ * Returns undefined when the sample says nothing about the state.
+ */
+export function classifySample(values: Record<string, number>, rules: StateRules): UnitState | undefined {
+  if (values.fault === 1) return 'fault';
+  if (values.running !== undefined) return values.running === 1 ? 'run' : 'stop';
+  if (values.p_kw !== undefined && rules.rated_kw > 0) return values.p_kw > RUN_POWER_SHARE * rules.rated_kw ? 'run' : 'stop';
+  if (values.flow_m3h !== undefined) return values.flow_m3h > 0 ? 'run' : 'stop';
+  return undefined;
+}
+
+/**
+ * Run/stop/fault/nodata of one unit on data time. Feed samples in time order; it returns the
+ * changes that count. A change counts once the new state has held for the debounce time; it
+ * began at the first sample in that state. A gap longer than the timeout is a nodata interval
+ * from the last sample + timeout to the next sample.
+ */
+export class StateTracker {
+  private current?: { state: UnitState; since: number };
+  private pending?: { state: UnitState; since: number };
+  private lastTs?: number;
+
+  constructor(readonly unit: string, private rules: StateRules) {}
+
+  get state(): UnitState | undefined {
+    return this.current?.state;
+  }
+  get since(): number | undefined {
+    return this.current?.since;
+  }
+  get lastSampleTs(): number | undefined {
+    return this.lastTs;
+  }
+
+  /** Restores a state read back from storage (after a restart). */
+  restore(state: UnitState, since: number, lastTs: number): void {
+    this.current = { state, since };
+    this.lastTs = lastTs;
+    this.pending = undefined;
+  }
+
+  /** Processes one sample; returns the state changes it completes (0, 1 or 2). */
+  push(ts: number, values: Record<string, number>): StateChange[] {
+    // Data time only moves forward: a duplicate or late sample does not rewrite history.
+    if (this.lastTs !== undefined && ts <= this.lastTs) return [];
+    const changes: StateChange[] = [];
+    const timeoutMs = this.rules.timeout_s * 1000;
+    if (this.lastTs !== undefined && ts - this.lastTs > timeoutMs && this.current?.state !== 'nodata') {
+      changes.push(this.commit('nodata', this.lastTs + timeoutMs));
+    }
+    this.lastTs = ts;
+
+    const observed = classifySample(values, this.rules);
+    if (observed === undefined) return changes;
+    if (!this.current || this.current.state === 'nodata') {
+      // Nothing to debounce against: after a gap (or at the first sample) the state is what the data says.
+      changes.push(this.commit(observed, ts));
+      return changes;
+    }
+    if (observed === this.current.state) {
+      this.pending = undefined;
+      return changes;
+    }
+    if (!this.pending || this.pending.state !== observed) this.pending = { state: observed, since: ts };
+    if (ts - this.pending.since >= this.rules.debounce_s * 1000) {
+      changes.push(this.commit(this.pending.state, this.pending.since));
+    }
+    return changes;
+  }
+
+  private commit(state: UnitState, since: number): StateChange {
+    const change: StateChange = { unit: this.unit, state, since };
+    if (this.current) change.prev = this.current.state;
+    this.current = { state, since };
+    this.pending = undefined;
+    return change;
+  }
+}

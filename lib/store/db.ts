@@ -1,0 +1,152 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { Pool } from 'pg';
+
+/** The few things the twin asks of a database; PostgreSQL (pg) and PGlite both provide them. */
+export interface Db {
+  readonly kind: 'postgres' | 'pglite';
+  /** a short description without secrets, for logs and node status */
+  readonly label: string;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** runs several statements (no parameters), e.g. a migration */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbTarget {
+  /** postgres://… ; when empty, the embedded PGlite in dataDir */
+  url?: string;
+  dataDir: string;
+}
+
+/** Hides the password of a connection URL. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(неразборчивый адрес / unparsable URL)';
+  }
+}
+
+class PgDb implements Db {
+  readonly kind = 'postgres' as const;
+  readonly label: string;
+  private pool: Pool;
+  constructor(url: string) {
+    this.label = redactUrl(url);
+    this.pool = new Pool({ connectionString: url, max: 4 });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+  }
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    const r = await this.pool.query(sql, params as unknown[]);
+    return r.rows as T[];
+  }
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  readonly label: string;
+  // PGlite is ESM-only; loaded lazily so PostgreSQL deployments never touch it.
+  private ready: Promise<{ query: Function; exec: Function; close: Function }>;
+  constructor(dir: string) {
+    this.label = `PGlite ${dir}`;
+    fs.mkdirSync(dir, { recursive: true });
+    this.ready = (async () => {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = new PGlite(dir);
+      await db.waitReady;
+      return db as unknown as { query: Function; exec: Function; close: Function };
+    })();
+  }
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    const db = await this.ready;
+    const r = await db.query(sql, params ?? []);
+    return r.rows as T[];
+  }
+  async exec(sql: string): Promise<void> {
+    const db = await this.ready;
+    await db.exec(sql);
+  }
+  async close(): Promise<void> {
+    const db = await this.ready;
+    await db.close();
+  }
+}
+
+export function pgliteDir(dataDir: string): string {
+  return path.resolve(dataDir, 'pglite');
+}
+
+/** Opens a connection: PostgreSQL when a URL is given, else the embedded PGlite. */
+export function openDb(target: DbTarget): Db {
+  if (target.url) {
+    if (!/^postgres(ql)?:\/\//.test(target.url)) {
+      throw new Error(`DATABASE_URL должен начинаться с postgres:// (получено ${redactUrl(target.url)}) / DATABASE_URL must be a postgres:// URL`);
+    }
+    return new PgDb(target.url);
+  }
+  return new PgliteDb(pgliteDir(target.dataDir));
+}
+
+/**
+ * One open database per target in the process, shared by every node that uses it: PGlite
+ * allows a single owner of its data folder, and a pool per node would waste connections.
+ */
+const shared = new Map<string, { db: Db; users: number; prepare: () => Promise<void> }>();
+
+export interface SharedDb {
+  db: Db;
+  /** resolves once migrations have been applied; after a failure the next call tries again */
+  ready(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Runs fn once; a failed run is forgotten, so a database that comes up later is picked up. */
+function retryingOnce(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => {
+    if (!p) {
+      p = fn().catch((err) => {
+        p = undefined;
+        throw err;
+      });
+    }
+    return p;
+  };
+}
+
+export function acquireDb(target: DbTarget, prepare: (db: Db) => Promise<void>): SharedDb {
+  const key = target.url || pgliteDir(target.dataDir);
+  let entry = shared.get(key);
+  if (!entry) {
+    const db = openDb(target);
+    entry = { db, users: 0, prepare: retryingOnce(() => prepare(db)) };
+    shared.set(key, entry);
+  }
+  entry.users++;
+  const e = entry;
+  let released = false;
+  return {
+    db: e.db,
+    ready: e.prepare,
+    async release() {
+      if (released) return;
+      released = true;
+      e.users--;
+      if (e.users === 0) {
+        shared.delete(key);
+        await e.prepare().catch(() => undefined);
+        await e.db.close().catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Db } from './db';
+
+/** Versioned schema changes, applied once each, in order, on start. Never edit a released one: add the next. */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'samples and unit states',
+    sql: `
+      create table samples (
+        unit   text not null,
+        signal text not null,
+        ts     timestamptz not null,
+        value  double precision not null,
+        primary key (unit, signal, ts)
+      );
+      create table state_changes (
+        unit  text not null,
+        since timestamptz not null,
+        state text not null,
+        prev  text,
+        primary key (unit, since)
+      );`,
+  },
+];
+
+export interface SchemaInfo {
+  timescale: boolean;
+  version: number;
+}
+
+async function hasTimescale(db: Db): Promise<boolean> {
+  const rows = await db.query<{ n: number }>(
+    "select count(*)::int as n from pg_available_extensions where name = 'timescaledb'",
+  );
+  return rows[0]?.n > 0;
+}
+
+/** Applies pending migrations; turns samples into a compressed hypertable when TimescaleDB is there. */
+export async function migrate(db: Db): Promise<SchemaInfo> {
+  await db.exec(`create table if not exists schema_migrations (
+    version int primary key, name text not null, applied_at timestamptz not null default now())`);
+  const done = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await db.exec(`begin; ${m.sql}; insert into schema_migrations(version, name) values (${m.version}, '${m.name.replace(/'/g, "''")}'); commit;`);
+  }
+  let timescale = false;
+  if (await hasTimescale(db)) {
+    try {
+      await db.exec('create extension if not exists timescaledb');
+      await db.query("select create_hypertable('samples', 'ts', if_not_exists => true, migrate_data => true)");
+      await db.exec("alter table samples set (timescaledb.compress, timescaledb.compress_segmentby = 'unit, signal')");
+      await db.query("select add_compression_policy('samples', interval '7 days', if_not_exists => true)");
+      timescale = true;
+    } catch {
+      // The extension is listed but not loadable (not in shared_preload_libraries): plain tables work the same.
+      timescale = false;
+    }
+  }
+  return { timescale, version: MIGRATIONS[MIGRATIONS.length - 1].version };
+}
+
+/** Deletes raw samples older than the retention; on TimescaleDB a retention policy drops whole chunks. */
+export async function applyRetention(db: Db, days: number, timescale: boolean): Promise<number> {
+  if (!(days > 0)) return 0;
+  if (timescale) {
+    await db.query("select remove_retention_policy('samples', if_exists => true)");
+    await db.query("select add_retention_policy('samples', make_interval(days => $1::int))", [Math.round(days)]);
+    return 0;
+  }
+  const rows = await db.query<{ n: number }>(
+    'with d as (delete from samples where ts < now() - make_interval(days => $1::int) returning 1) select count(*)::int as n from d',
+    [Math.round(days)],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,32 @@
+/** The interfaces our config nodes offer to the nodes that use them. */
+import type { MqttClient } from 'mqtt';
+import type { Node } from './red';
+import type { SiteModel } from '../lib/site';
+import type { UnitConfig } from '../lib/units';
+import type { Db } from '../lib/store/db';
+
+export interface SiteNode extends Node {
+  model?: SiteModel;
+}
+
+export interface UnitNode extends Node {
+  unit?: UnitConfig;
+}
+
+/** A node's hold on the database: it stays open until every holder has released it. */
+export interface DbLease {
+  /** the open, migrated database; rejects with the reason when it cannot be reached (call again to retry) */
+  connect(): Promise<Db>;
+  release(): Promise<void>;
+}
+
+export interface DatabaseNode extends Node {
+  lease(): DbLease;
+}
+
+export interface BrokerNode extends Node {
+  client?: MqttClient;
+  url?: string;
+  /** nodes show the connection state through this; returns the unsubscribe */
+  onStatus(cb: (connected: boolean, text: string) => void): () => void;
+}

@@ -1,0 +1,87 @@
+import { NodeAPI, Node, requireConfig, failConfig, numberField, every, RateMeter } from '../red';
+import { DatabaseNode } from '../config-types';
+import { WriteBatcher } from '../../lib/store/batcher';
+import { SampleRows, insertSamples, insertStateChanges } from '../../lib/store/samples';
+import { Sample } from '../../lib/telemetry';
+import { StateChange } from '../../lib/state';
+
+interface StoreConfig {
+  database: string;
+  batchSize: string;
+  maxDelayMs: string;
+  maxBuffered: string;
+}
+
+type Item = { sample: Sample } | { change: StateChange };
+
+function isSample(p: unknown): p is Sample {
+  const s = p as Sample;
+  return !!s && typeof s.unit === 'string' && typeof s.ts === 'number' && typeof s.values === 'object';
+}
+function isChange(p: unknown): p is StateChange {
+  const c = p as StateChange;
+  return !!c && typeof c.unit === 'string' && typeof c.since === 'number' && typeof c.state === 'string';
+}
+
+export = function (RED: NodeAPI) {
+  function TwinStoreNode(this: Node, config: StoreConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    try {
+      const lease = requireConfig<DatabaseNode>(RED, config.database, 'база данных (twin-database)').lease();
+      const stored = new RateMeter();
+      let lastError = '';
+      const batcher = new WriteBatcher<Item>({
+        maxBatch: numberField(config.batchSize, 2000),
+        maxDelayMs: numberField(config.maxDelayMs, 200),
+        maxBuffered: numberField(config.maxBuffered, 500_000),
+        write: async (items) => {
+          const db = await lease.connect();
+          const rows = new SampleRows();
+          const changes: StateChange[] = [];
+          for (const it of items) {
+            if ('sample' in it) rows.add(it.sample);
+            else changes.push(it.change);
+          }
+          await insertStateChanges(db, changes);
+          await insertSamples(db, rows);
+          stored.add(rows.length);
+        },
+        onError: (err, retryMs, buffered) => {
+          if (err.message !== lastError) node.warn(`запись в базу не удалась, повтор через ${retryMs} мс, в буфере ${buffered} / write failed, retrying: ${err.message}`);
+          lastError = err.message;
+        },
+        onRecover: () => {
+          node.log('запись в базу восстановлена / writes resumed');
+          lastError = '';
+        },
+        onDrop: (n) => node.error(`буфер переполнен, потеряно ${n} образцов: база недоступна слишком долго / buffer full, ${n} samples dropped`),
+      });
+      this.on('input', (msg, _send, done) => {
+        const p = msg.payload;
+        if (isSample(p)) batcher.push({ sample: p });
+        else if (isChange(p)) batcher.push({ change: p });
+        else {
+          done(new Error('ожидался образец ({unit, ts, values}) или смена состояния ({unit, state, since}) / expected a sample or a state change'));
+          return;
+        }
+        done();
+      });
+      every(node, 2000, () => {
+        const rate = Math.round(stored.take());
+        if (lastError) node.status({ fill: 'red', shape: 'ring', text: `нет записи: ${lastError.slice(0, 40)}; в буфере ${batcher.buffered}` });
+        else node.status({ fill: 'green', shape: 'dot', text: `${rate} точек/с, всего ${stored.total}, в буфере ${batcher.buffered}` });
+      });
+      this.on('close', (_removed, done) => {
+        // Flush before letting go of the database, so a redeploy or shutdown loses nothing queued.
+        void batcher
+          .close()
+          .then(() => lease.release())
+          .then(() => done());
+      });
+    } catch (err) {
+      failConfig(this, err);
+    }
+  }
+  RED.nodes.registerType('twin-store', TwinStoreNode);
+};

@@ -1,0 +1,35 @@
+// Node-RED settings of Energy Twin. Everything a site changes comes from the environment
+// (DESIGN.md, "Settings from the environment"); see README.md.
+const path = require('path');
+
+const dataDir = path.resolve(process.env.TWIN_DATA_DIR || 'data');
+
+module.exports = {
+  uiPort: Number(process.env.PORT) || 1880,
+  // Node-RED's own files (context, .config.*.json) live with the embedded database.
+  userDir: path.join(dataDir, 'node-red'),
+  // The flows are part of the product: versioned in the repo, saved pretty-printed by the editor.
+  flowFile: path.join(__dirname, 'flows', 'flows.json'),
+  flowFilePretty: true,
+  // Encrypts flows_cred.json; when unset Node-RED generates one into userDir.
+  credentialSecret: process.env.TWIN_CREDENTIAL_SECRET || undefined,
+  // This package is itself a Node-RED module: our nodes load from package.json "node-red".
+  nodesDir: [__dirname],
+  httpAdminRoot: '/admin',
+  httpNodeRoot: '/',
+  // No calls home: the plant network is closed.
+  telemetry: { enabled: false, updateNotification: false },
+  diagnostics: { enabled: false, ui: false },
+  editorTheme: {
+    page: { title: 'Energy Twin — редактор' },
+    header: { title: 'Energy Twin' },
+    projects: { enabled: false },
+    tours: false,
+    palette: { editable: false },
+  },
+  logging: {
+    console: { level: process.env.TWIN_LOG_LEVEL || 'info', metrics: false, audit: false },
+  },
+  functionExternalModules: false,
+  exportGlobalContextKeys: false,
+};
