@@ -25,11 +25,12 @@ module.exports = {
     header: { title: 'Energy Twin' },
     projects: { enabled: false },
     tours: false,
-    palette: { editable: false },
   },
   logging: {
     console: { level: process.env.TWIN_LOG_LEVEL || 'info', metrics: false, audit: false },
   },
+  // Nodes come from package.json (reviewed, locked), not from the editor's palette manager.
+  externalModules: { palette: { allowInstall: false } },
   functionExternalModules: false,
   exportGlobalContextKeys: false,
 };

@@ -18,7 +18,8 @@ export = function (RED: NodeAPI) {
       const emit = () => {
         const fleet = model.fleet(Date.now());
         node.status({ fill: 'green', shape: 'dot', text: `в работе ${fleet.running} из ${fleet.total} ГПУ` });
-        node.send({ topic: 'fleet', payload: fleet });
+        // The site's zone goes along so the dashboard shows times as the plant's clocks do.
+        node.send({ topic: 'fleet', payload: fleet, tz: model.tz });
       };
       this.on('input', (_msg, _send, done) => {
         emit();
