@@ -68,7 +68,9 @@ export function parseTs(ts: unknown): number | Reject {
   }
   if (typeof ts === 'string' && ISO_WITH_ZONE.test(ts.trim())) {
     const ms = Date.parse(ts.trim());
-    if (Number.isFinite(ms)) return ms;
+    // Date.parse rolls an impossible day over (2026-11-31 → 2026-12-01): such a date is bad input.
+    const [y, mo, d] = ts.trim().slice(0, 10).split('-').map(Number);
+    if (Number.isFinite(ms) && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate()) return ms;
   }
   return reject('bad_ts', `ts="${String(ts).slice(0, 40)}" не распознано: нужен ISO-8601 с часовым поясом, напр. 2026-11-27T08:00:00+05:00 / ts must be ISO-8601 with a zone or epoch ms`);
 }

@@ -45,7 +45,10 @@ export class WriteBatcher<T> {
       this.opts.onDrop?.(n);
     }
     if (this.writing) return;
-    if (this.queue.length >= this.opts.maxBatch) this.kick(0);
+    // After a failed write the retry timer decides: a full queue must not bypass the backoff.
+    if (this.failures > 0) {
+      if (!this.timer) this.kick(this.retryMs());
+    } else if (this.queue.length >= this.opts.maxBatch) this.kick(0);
     else if (!this.timer) this.kick(this.opts.maxDelayMs);
   }
 

@@ -34,9 +34,13 @@ export = function (RED: NodeAPI) {
       });
       this.client.on('connect', () => tell(true, 'подключено'));
       this.client.on('offline', () => tell(false, 'нет связи с брокером'));
+      let lastError = '';
+      this.client.on('connect', () => (lastError = ''));
       this.client.on('error', (err) => {
         tell(false, err.message);
-        node.warn(`MQTT ${node.url}: ${err.message}`);
+        // Reconnects repeat the same error every few seconds: log it once until it changes.
+        if (err.message !== lastError) node.warn(`MQTT ${node.url}: ${err.message}`);
+        lastError = err.message;
       });
     } catch (err) {
       failConfig(this, err);

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { PlantSimulator, SimulatorOptions, TelemetryMessage, dailyLoadFactor, prng } from '../../lib/simulator';
+import { gasM3h } from '../../lib/passport';
+import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
+
+const close = (actual: number, expected: number, tol: number, what = ''): void =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} is not within ±${tol} of ${expected}`);
+
+const LHV = 9.5 / 1.0732;
+function gpu(unit: string): UnitConfig {
+  return {
+    unit, name: unit, kind: 'gpu', rated_kw: 3356, plan_load_factor: 0.8, lhv_kwh_per_m3: LHV,
+    passport: JMS620_PASSPORT, gas_meter: false, timeout_s: 60, debounce_s: 10,
+  };
+}
+const upg: UnitConfig = {
+  unit: 'U1', name: 'U1', kind: 'upg', rated_kw: 0, plan_load_factor: 0, lhv_kwh_per_m3: 0,
+  passport: [], gas_meter: true, timeout_s: 60, debounce_s: 10,
+};
+
+function opts(over: Partial<SimulatorOptions> = {}): SimulatorOptions {
+  return { site: 'ek1', seed: 42, units: [gpu('G1'), gpu('G2'), gpu('G3'), upg], reserve: [], faultRatePerHour: 0, tz: 'Asia/Yekaterinburg', ...over };
+}
+
+// 2026-11-27T15:00:00+05:00 = 10:00Z, local hour 15 → demand 0.95
+const T15 = Date.parse('2026-11-27T10:00:00Z');
+const H = 3_600_000;
+
+const msg = (out: TelemetryMessage[], unit: string) => {
+  const m = out.find((x) => x.topic === `energy/ek1/${unit}/telemetry`);
+  assert.ok(m, `no message for ${unit}`);
+  return m.payload as Record<string, number>;
+};
+
+describe('simulator: dailyLoadFactor', () => {
+  it('0.75 + 0.2 × sin(π (h − 9) / 12): 0.55 at 03:00, 0.75 at 09:00/21:00, 0.95 at 15:00', () => {
+    close(dailyLoadFactor(3), 0.55, 1e-12); // sin(−π/2) = −1
+    close(dailyLoadFactor(9), 0.75, 1e-12); // sin 0 = 0
+    close(dailyLoadFactor(15), 0.95, 1e-12); // sin(π/2) = 1
+    close(dailyLoadFactor(21), 0.75, 1e-12); // sin π = 0
+    close(dailyLoadFactor(12), 0.75 + 0.2 * Math.SQRT1_2, 1e-12); // sin(π/4) = 0.7071 → 0.8914
+  });
+});
+
+describe('simulator: prng', () => {
+  it('the same seed gives the same sequence in [0, 1)', () => {
+    const a = prng(7);
+    const b = prng(7);
+    const c = prng(8);
+    const xa = Array.from({ length: 100 }, a);
+    const xb = Array.from({ length: 100 }, b);
+    const xc = Array.from({ length: 100 }, c);
+    assert.deepEqual(xa, xb);
+    assert.notDeepEqual(xa, xc);
+    assert.equal(xa.filter((x) => x < 0 || x >= 1).length, 0);
+    // 100 uniform draws have mean 0.5 ± 0.029 (σ = √(1/12/100)); 0.35…0.65 is > 5 σ
+    close(xa.reduce((s, x) => s + x, 0) / 100, 0.5, 0.15);
+  });
+});
+
+describe('simulator: PlantSimulator', () => {
+  it('the same seed gives identical messages; another seed does not', () => {
+    const run = (seed: number) => {
+      const sim = new PlantSimulator(opts({ seed, faultRatePerHour: 0.5 }));
+      const all: TelemetryMessage[] = [];
+      for (let k = 0; k < 360; k++) all.push(...sim.step(T15 + k * 10_000)); // 1 h in 10 s steps
+      return all;
+    };
+    const a = run(42);
+    assert.equal(a.length, 360 * 4); // 360 steps × (3 GPUs + 1 UPG)
+    assert.deepEqual(run(42), a);
+    assert.notDeepEqual(run(43), a);
+  });
+
+  it('one message per unit on the canonical topics, GPUs then the UPG, ts in ISO', () => {
+    const out = new PlantSimulator(opts()).step(T15);
+    assert.deepEqual(
+      out.map((m) => m.topic),
+      ['energy/ek1/G1/telemetry', 'energy/ek1/G2/telemetry', 'energy/ek1/G3/telemetry', 'energy/ek1/U1/telemetry'],
+    );
+    assert.equal(out[0].payload.ts, '2026-11-27T10:00:00.000Z');
+  });
+
+  it('at 15:00 local each genset carries 3356 × 0.95 × (1 ± 2 %) = 3124.4…3252.0 kW', () => {
+    // 3356 × 0.95 = 3188.2; × 0.98 = 3124.436; × 1.02 = 3251.964 (± 0.05 for rounding to 0.1)
+    const out = new PlantSimulator(opts()).step(T15);
+    for (const u of ['G1', 'G2', 'G3']) {
+      const p = msg(out, u).p_kw;
+      assert.ok(p >= 3124.436 - 0.05 && p <= 3251.964 + 0.05, `${u} p_kw ${p}`);
+      assert.equal(msg(out, u).running, 1);
+    }
+  });
+
+  it('e_kwh advances by the trapezoid of power over the step (09:00 → 12:00 local)', () => {
+    // 09:00 local = 04:00Z: demand 0.75 → p1 ≈ 2517 kW; 12:00: demand 0.8914 → p2 ≈ 2991.6 kW (steps ≥ 20 s
+    // reach their target). Over 3 h: Δe = (p1 + p2) / 2 × 3 h; a rectangle of either end would be off by
+    // |p2 − p1| / 2 × 3 h ≈ 712 kWh, far beyond the 0.1 kWh rounding of the printed counters.
+    const sim = new PlantSimulator(opts());
+    const a = msg(sim.step(T15 - 6 * H), 'G1');
+    const b = msg(sim.step(T15 - 3 * H), 'G1');
+    const trapezoid = ((a.p_kw + b.p_kw) / 2) * 3;
+    // rounding: e to 0.1 at both ends (±0.1), p to 0.1 at both ends (±0.05 × 3 h = ±0.15)
+    close(b.e_kwh - a.e_kwh, trapezoid, 0.25, 'Δe_kwh');
+    // the power did move with the demand: 3356 × (0.8914 − 0.75) = 474.6 kW ± 2 % noise of each end (≈ ±110 kW)
+    close(b.p_kw - a.p_kw, 474.6, 120, 'Δp_kw');
+  });
+
+  it('a trip halves the power in a 10 s step (ramp 10 / 20 s) and e_kwh adds 0.75 × p1 × 10 s', () => {
+    // faultRatePerHour 1e6 × (10 / 3600 h) ≫ 1: every running genset trips at the 2nd step
+    const sim = new PlantSimulator(opts({ faultRatePerHour: 1e6 }));
+    const a = msg(sim.step(T15), 'G1');
+    const b = msg(sim.step(T15 + 10_000), 'G1');
+    assert.equal(b.fault, 1);
+    assert.equal(b.running, 0);
+    assert.equal(b.breaker, 0);
+    // target 0: p2 = p1 + (0 − p1) × min(1, 10 / 20) = p1 / 2
+    close(b.p_kw, a.p_kw / 2, 0.1, 'p2');
+    // Δe = (p1 + p1 / 2) / 2 × 10 / 3600 h = 0.75 × p1 / 360; e.g. p1 = 3188.2 → 6.642 kWh
+    close(b.e_kwh - a.e_kwh, (0.75 * a.p_kw) / 360, 0.1 + 0.001, 'Δe_kwh');
+    // not running: run_h stands still
+    assert.equal(b.run_h, a.run_h);
+  });
+
+  it('run_h advances by dt only when running: +0.1 h in 6 min for a running genset, +0 for a reserve one', () => {
+    const sim = new PlantSimulator(opts({ reserve: ['G3'] }));
+    const a = sim.step(T15);
+    const b = sim.step(T15 + 360_000); // 360 s = 0.1 h
+    close(msg(b, 'G1').run_h - msg(a, 'G1').run_h, 0.1, 1e-6, 'G1 Δrun_h');
+    close(msg(b, 'G2').run_h - msg(a, 'G2').run_h, 0.1, 1e-6, 'G2 Δrun_h');
+    // the reserve genset: stopped, no power, no energy, no hours
+    assert.equal(msg(b, 'G3').running, 0);
+    assert.equal(msg(b, 'G3').p_kw, 0);
+    assert.equal(msg(b, 'G3').e_kwh, msg(a, 'G3').e_kwh);
+    assert.equal(msg(b, 'G3').run_h, msg(a, 'G3').run_h);
+    // another 6 min: 0.1 + 0.1 = 0.2 h since the first step
+    const c = sim.step(T15 + 720_000);
+    close(msg(c, 'G1').run_h - msg(a, 'G1').run_h, 0.2, 1e-6, 'G1 Δrun_h over 12 min');
+  });
+
+  it('the UPG flow is within ±1 % of the passport gas of the gensets at their p_kw', () => {
+    const sim = new PlantSimulator(opts({ faultRatePerHour: 0.5 }));
+    let worst = 0;
+    for (let k = 0; k < 200; k++) {
+      const out = sim.step(T15 + k * 10_000);
+      const sum = ['G1', 'G2', 'G3'].reduce((s, u) => s + gasM3h(JMS620_PASSPORT, LHV, msg(out, u).p_kw), 0);
+      const flow = msg(out, 'U1').flow_m3h;
+      worst = Math.max(worst, Math.abs(flow / sum - 1));
+    }
+    // three JMS 620 near 0.95 × 3356 = 3188 kW: fuel 5758 + 679.2 × 1749 / 847 = 7160.5 kW, / 8.852 = 808.9 m³/h
+    // each, ≈ 2427 m³/h in all. ±1 % noise, plus rounding the flow to 0.1 of ~2427 m³/h (0.002 %)
+    assert.ok(worst <= 0.01 + 1e-4, `worst deviation ${worst}`);
+    // the noise must show up at all: 200 draws of ±1 % all within ±0.1 % is practically impossible
+    assert.ok(worst > 0.001, `flow should carry ±1 % noise, worst ${worst}`);
+  });
+
+  it('the UPG meters zero with every genset in reserve, and gas_m3 starts at 10 000 000', () => {
+    const sim = new PlantSimulator(opts({ reserve: ['G1', 'G2', 'G3'] }));
+    sim.step(T15);
+    const u = msg(sim.step(T15 + H), 'U1');
+    assert.equal(u.flow_m3h, 0);
+    assert.equal(u.gas_m3, 10_000_000); // + 0 m³/h × 1 h
+  });
+
+  it('gas_m3 advances by flow × dt: one hour at flow f adds f m³', () => {
+    const sim = new PlantSimulator(opts());
+    const a = msg(sim.step(T15), 'U1');
+    assert.equal(a.gas_m3, 10_000_000); // first step: dt = 0
+    const b = msg(sim.step(T15 + H), 'U1');
+    // Δgas = flow₂ × 1 h; flow₂ printed to 0.1 (±0.05), gas_m3 to 0.1 (±0.05)
+    close(b.gas_m3 - a.gas_m3, b.flow_m3h, 0.1, 'Δgas_m3');
+  });
+});
