@@ -83,6 +83,7 @@ export class StateTracker {
       return changes;
     }
     if (observed === this.current.state) {
+      this.pending = undefined;
       return changes;
     }
     if (!this.pending || this.pending.state !== observed) this.pending = { state: observed, since: ts };

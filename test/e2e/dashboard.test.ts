@@ -1,0 +1,111 @@
+/**
+ * End to end, as a user starts it: `npm start` on the embedded default, the fleet API shows the
+ * simulated plant, and the director's dashboard shows block 2 in headless Chromium.
+ */
+import assert from 'node:assert/strict';
+import { spawn, ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { tmpDir, until } from '../nodes/fixture';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+export const OUTPUT_DIR = path.join(ROOT, 'test-output');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function getJson(url: string): Promise<any> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return r.json();
+}
+
+describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
+  this.timeout(180_000);
+  let app: ChildProcess | undefined;
+  let log = '';
+
+  after(() => {
+    // npm runs node in its own child: end the whole process group.
+    if (app?.pid) {
+      try {
+        process.kill(-app.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+
+  it('shows «В работе: N из 4 ГПУ» and a tile per unit, matching the API', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    const port = await freePort();
+    const mqttPort = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MQTT_PORT: String(mqttPort), TWIN_DATA_DIR: tmpDir('twin-e2e') };
+    for (const k of ['MQTT_URL', 'DATABASE_URL', 'TWIN_SIMULATOR']) delete env[k];
+    app = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    app.stdout?.on('data', (d) => (log += d));
+    app.stderr?.on('data', (d) => (log += d));
+    const base = `http://127.0.0.1:${port}`;
+
+    // The simulator publishes every second; wait until every unit has reported.
+    const fleet = await until(
+      async () => {
+        if (app?.exitCode !== null) throw new Error(`the app exited: ${log.slice(-2000)}`);
+        const f = await getJson(`${base}/api/v1/fleet`).catch(() => undefined);
+        return f && f.units.length === 5 && f.units.every((u: any) => u.state !== 'nodata') ? f : undefined;
+      },
+      90_000,
+      'the fleet of 4 gensets and the gas unit',
+    );
+    assert.equal(fleet.total, 4);
+    assert.deepEqual(fleet.units.map((u: any) => u.kind), ['gpu', 'gpu', 'gpu', 'gpu', 'upg']);
+
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+      await page.goto(`${base}/dashboard`);
+      await page.waitForSelector('.twin-tile', { timeout: 30_000 });
+      // The page and the API are read a moment apart: compare until they agree (the plant is live).
+      const head = await until(
+        async () => {
+          const text = (await page.textContent('.twin-fleet-head'))?.trim();
+          const api = await getJson(`${base}/api/v1/fleet`);
+          return text === `В работе: ${api.running} из ${api.total} ГПУ` ? text : undefined;
+        },
+        20_000,
+        'the dashboard to agree with the API',
+      );
+      assert.match(head, /^В работе: [0-4] из 4 ГПУ$/);
+      const tiles = await page.$$eval('.twin-tile', (els) =>
+        els.map((e) => ({ unit: e.getAttribute('data-unit'), state: e.querySelector('.twin-tile-state')?.textContent?.trim() ?? '', text: e.textContent ?? '' })),
+      );
+      assert.deepEqual(tiles.map((t) => t.unit), ['gpu1', 'gpu2', 'gpu3', 'gpu4', 'upg1']);
+      for (const t of tiles) assert.match(t.state, /^(Работа|Останов|Авария|Нет связи)/);
+      assert.match(tiles[0].text, /кВт/);
+      assert.match(tiles[4].text, /м³\/ч/);
+      fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+      const shot = path.join(OUTPUT_DIR, 'e2e-dashboard.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+    } finally {
+      await browser.close();
+    }
+  });
+});
