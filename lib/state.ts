@@ -45,7 +45,8 @@ export class StateTracker {
   private pending?: { state: UnitState; since: number };
   private lastTs?: number;
 
-  constructor(readonly unit: string, private rules: StateRules) {}
+  /** rules may be replaced when the unit's config is edited; the state carries on */
+  constructor(readonly unit: string, public rules: StateRules) {}
 
   get state(): UnitState | undefined {
     return this.current?.state;

@@ -112,7 +112,7 @@ export function normalizeTelemetry(topic: string, payload: unknown, ctx: Normali
   const obj = body as Record<string, unknown>;
   const ts = parseTs(obj.ts);
   if (typeof ts !== 'number') return ts;
-  if (ts >= ctx.now + ctx.maxFutureMs) {
+  if (ts > ctx.now + ctx.maxFutureMs) {
     return reject('future_ts', `ts ${new Date(ts).toISOString()} в будущем больше чем на ${ctx.maxFutureMs / 1000} с: проверьте часы контроллера / ts is in the future: check the controller clock`);
   }
 

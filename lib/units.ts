@@ -54,6 +54,7 @@ export function validateUnit(u: Partial<UnitConfig>): string[] {
     if (pts.length < 1 || pts.some((p) => !(p.p_kw > 0 && p.fuel_kw > p.p_kw))) {
       errors.push('passport: точки кВт эл. → кВт топлива, топливо больше электрической мощности (passport points: fuel kW must exceed electric kW > 0)');
     }
+    if (!(Number(u.plan_load_factor) > 0 && Number(u.plan_load_factor) <= 1)) errors.push('plan_load_factor: доля от 0 до 1, напр. 0,8 (plan load factor must be in (0, 1])');
     if (!(Number(u.lhv_kwh_per_m3) > 0)) errors.push('lhv_kwh_per_m3: теплота сгорания должна быть > 0 (LHV must be > 0)');
   }
   if (!(Number(u.timeout_s) > 0)) errors.push('timeout_s: таймаут связи должен быть > 0 с (timeout must be > 0 s)');

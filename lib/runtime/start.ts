@@ -1,56 +1,56 @@
 /**
  * Starts Energy Twin: the embedded MQTT broker when no MQTT_URL is set, then Node-RED with our
- * nodes, the versioned flows and the dashboard, on PORT. Stops in reverse order on SIGINT/SIGTERM.
+ * nodes, the flows and the dashboard on PORT. Used by the CLI (npm start) and the benchmark.
  */
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { readEnv } from './env';
+import { readEnv, TwinEnv } from './env';
 import { startEmbeddedBroker, EmbeddedBroker } from './broker';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const RED = require('node-red');
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-const root = path.resolve(__dirname, '..', '..', '..');
+export interface RunningTwin {
+  env: TwinEnv;
+  port: number;
+  stop(): Promise<void>;
+}
 
-async function main(): Promise<void> {
+/** settingsOverride replaces entries of settings.js (the benchmark uses its own flow file). */
+export async function startTwin(settingsOverride: Record<string, unknown> = {}): Promise<RunningTwin> {
   const env = readEnv();
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const settings = require(path.join(root, 'settings.js'));
+  const settings = { ...require(path.join(ROOT, 'settings.js')), ...settingsOverride };
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const RED = require('node-red');
   let broker: EmbeddedBroker | undefined;
-  if (!env.mqttUrl) {
-    broker = await startEmbeddedBroker(env.mqttPort);
-    console.log(`[energy-twin] встроенный MQTT-брокер: mqtt://127.0.0.1:${broker.port} (только loopback)`);
-  }
+  if (!env.mqttUrl) broker = await startEmbeddedBroker(env.mqttPort);
   const app = express();
   const server = http.createServer(app);
   RED.init(server, settings);
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, RED.httpNode);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`порт ${env.port} занят: задайте PORT / port ${env.port} is in use: set PORT`) : err),
-    );
-    server.listen(env.port, () => resolve());
-  });
-  await RED.start();
-  console.log(`[energy-twin] дашборд: http://localhost:${env.port}/dashboard  редактор: http://localhost:${env.port}/admin  API: http://localhost:${env.port}/api/v1/fleet`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[energy-twin] ${signal}: остановка`);
-    await RED.stop().catch(() => undefined);
-    server.close();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new Error(`порт ${env.port} занят: задайте PORT / port ${env.port} is in use: set PORT`) : err),
+      );
+      server.listen(env.port, () => resolve());
+    });
+  } catch (err) {
     await broker?.close();
-    process.exit(0);
+    throw err;
+  }
+  await RED.start();
+  return {
+    env,
+    port: (server.address() as { port: number }).port,
+    async stop() {
+      // Flows first (they flush their buffers to the database), then the server and the broker.
+      await RED.stop().catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await broker?.close();
+    },
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
-
-main().catch((err) => {
-  console.error(`[energy-twin] не удалось запустить / failed to start: ${err.message}`);
-  process.exit(1);
-});

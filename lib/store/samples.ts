@@ -2,23 +2,18 @@ import { Db } from './db';
 import { Sample } from '../telemetry';
 import { StateChange } from '../state';
 
-/** Column arrays of a batch of sample rows, ready for one unnest insert. */
+/** A batch of sample rows, one row per signal, ready for one insert. */
 export class SampleRows {
-  units: string[] = [];
-  signals: string[] = [];
-  ts: string[] = [];
-  values: number[] = [];
+  private rows: { u: string; s: string; t: number; v: number }[] = [];
   get length(): number {
-    return this.units.length;
+    return this.rows.length;
   }
   add(s: Sample): void {
-    const t = new Date(s.ts).toISOString();
-    for (const signal in s.values) {
-      this.units.push(s.unit);
-      this.signals.push(signal);
-      this.ts.push(t);
-      this.values.push(s.values[signal]);
-    }
+    for (const signal in s.values) this.rows.push({ u: s.unit, s: signal, t: s.ts, v: s.values[signal] });
+  }
+  /** The rows as one JSON text: a single parameter that PostgreSQL parses in C, far cheaper than array parameters. */
+  toJson(): string {
+    return JSON.stringify(this.rows);
   }
 }
 
@@ -28,10 +23,10 @@ export async function insertSamples(db: Db, rows: SampleRows): Promise<number> {
   const r = await db.query<{ n: number }>(
     `with ins as (
        insert into samples (unit, signal, ts, value)
-       select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
+       select u, s, to_timestamp(t / 1000.0), v from json_to_recordset($1::json) as x(u text, s text, t float8, v float8)
        on conflict do nothing returning 1)
      select count(*)::int as n from ins`,
-    [rows.units, rows.signals, rows.ts, rows.values],
+    [rows.toJson()],
   );
   return r[0]?.n ?? 0;
 }

@@ -16,8 +16,10 @@ export = function (RED: NodeAPI) {
       const client = broker.client;
       if (!client) throw new Error('MQTT-брокер не настроен / broker is not configured');
       const filter = (config.topic || 'energy/+/+/telemetry').trim();
+      // A shared subscription ($share/<group>/<filter>) delivers topics matching the filter part.
+      const match = filter.replace(/^\$share\/[^/]+\//, '');
       const onMessage = (topic: string, payload: Buffer) => {
-        if (topicMatches(filter, topic)) node.send({ topic, payload });
+        if (topicMatches(match, topic)) node.send({ topic, payload });
       };
       client.on('message', onMessage);
       // QoS 1 with the broker's persistent session: nothing accepted by the broker is lost.

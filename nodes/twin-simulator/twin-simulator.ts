@@ -42,7 +42,8 @@ export = function (RED: NodeAPI) {
           faultRatePerHour: faultRate,
           tz: model.tz,
         });
-        const ts = Math.floor(Date.now() / 1000) * 1000;
+        // Aligned to the step, so a replay with the same seed and step lands on the same timestamps.
+        const ts = Math.floor(Date.now() / (stepS * 1000)) * stepS * 1000;
         for (const m of sim.step(ts)) {
           broker?.client?.publish(m.topic, JSON.stringify(m.payload), { qos: 1 });
           node.send({ topic: m.topic, payload: m.payload });

@@ -19,10 +19,13 @@ export = function (RED: NodeAPI) {
       const tracker = (unit: string) => {
         let t = trackers.get(unit);
         const cfg = model.unit(unit);
-        if (!t && cfg) {
+        if (!cfg) return undefined;
+        if (!t) {
           t = new StateTracker(unit, cfg);
           trackers.set(unit, t);
         }
+        // An edited unit is a new config object; its timeout and debounce apply from now on.
+        t.rules = cfg;
         return t;
       };
       this.on('input', (msg, send, done) => {

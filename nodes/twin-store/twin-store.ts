@@ -28,13 +28,19 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, config);
     const node = this;
     try {
+      const batchSize = numberField(config.batchSize, 2000);
+      const maxDelayMs = numberField(config.maxDelayMs, 200);
+      const maxBuffered = numberField(config.maxBuffered, 500_000);
+      if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error('размер пакета — целое число ≥ 1 / batch size must be an integer ≥ 1');
+      if (!(maxDelayMs >= 0)) throw new Error('задержка записи — число мс ≥ 0 / max delay must be ≥ 0 ms');
+      if (!(Number.isInteger(maxBuffered) && maxBuffered >= batchSize)) throw new Error('буфер — целое число не меньше размера пакета / buffer must be an integer ≥ batch size');
       const lease = requireConfig<DatabaseNode>(RED, config.database, 'база данных (twin-database)').lease();
       const stored = new RateMeter();
       let lastError = '';
       const batcher = new WriteBatcher<Item>({
-        maxBatch: numberField(config.batchSize, 2000),
-        maxDelayMs: numberField(config.maxDelayMs, 200),
-        maxBuffered: numberField(config.maxBuffered, 500_000),
+        maxBatch: batchSize,
+        maxDelayMs,
+        maxBuffered,
         write: async (items) => {
           const db = await lease.connect();
           const rows = new SampleRows();

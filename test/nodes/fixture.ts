@@ -45,7 +45,7 @@ export function siteConfig(): FlowNode[] {
   const passport = { p100: '3356', f100: '7507', p75: '2509', f75: '5758', p50: '1658', f50: '4008' };
   const gpu = (n: number): FlowNode => ({
     id: `unit-gpu${n}`, type: 'twin-unit', site: 'site', unit: `gpu${n}`, name: `ГПУ-${n}`, kind: 'gpu',
-    ratedKw: '3356', planLoadFactor: '0.8', ...passport, lhv: '8.8521', gasMeter: false, timeout: '60', debounce: '10',
+    ratedKw: '3356', planLoadFactor: '0.8', ...passport, lhv: '8.852', gasMeter: false, timeout: '60', debounce: '10',
   });
   return [
     { id: 'site', type: 'twin-site', site: 't1', name: 'Тест', tz: 'Asia/Yekaterinburg', tariff: '6.5', gasPrice: '7500', pricesFrom: '2026-01-01' },

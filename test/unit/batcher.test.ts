@@ -131,7 +131,7 @@ describe('batcher: WriteBatcher', () => {
     await r.b.close();
   });
 
-  it('flush() after a failure keeps the items for the next attempt', async () => {
+  it('flush() after a failure keeps the items; the next push retries after the backoff', async () => {
     const r = recorder({ maxBatch: 10, maxDelayMs: 60_000 });
     r.fail(1);
     r.b.push(1);
@@ -139,9 +139,14 @@ describe('batcher: WriteBatcher', () => {
     await r.b.flush(); // fails: 2 items stay
     assert.equal(r.b.buffered, 2);
     assert.equal(r.b.written, 0);
-    await r.b.close(); // succeeds now
-    assert.deepEqual(r.ok, [[1, 2]]);
+    // the next push schedules the retry with the backoff (500 ms), not at once and not after 60 s
+    r.b.push(3);
+    await sleep(100);
+    assert.equal(r.calls.length, 1);
+    await until(() => r.b.written === 3);
+    assert.deepEqual(r.calls, [[1, 2], [1, 2, 3]]);
     assert.equal(r.b.buffered, 0);
+    await r.b.close();
   });
 
   it('drops the oldest beyond maxBuffered and counts them', async () => {
@@ -158,6 +163,7 @@ describe('batcher: WriteBatcher', () => {
 
   it('items held by a running write are never dropped: the oldest of the rest go', async () => {
     const r = recorder({ maxBatch: 2, maxDelayMs: 10, maxBuffered: 3 });
+    r.fail(1); // the held write will fail, so [1, 2] must still be there for the retry
     const release = r.hold();
     r.b.push(1);
     r.b.push(2); // 2 = maxBatch → write [1, 2] starts and hangs
@@ -167,8 +173,9 @@ describe('batcher: WriteBatcher', () => {
     r.b.push(5); // [1, 2, 4, 5]: drop 4
     assert.equal(r.b.dropped, 2);
     assert.equal(r.b.buffered, 3); // [1, 2, 5]
-    release();
+    release(); // [1, 2] fails; retried after 500 ms, then [5]
     await until(() => r.b.written === 3);
+    assert.deepEqual(r.calls, [[1, 2], [1, 2], [5]]);
     assert.deepEqual(r.ok, [[1, 2], [5]]);
     await r.b.close();
   });

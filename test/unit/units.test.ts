@@ -64,6 +64,7 @@ describe('units: unitFromFields + validateUnit', () => {
       unit: 'G 1',
       kind: 'gpu',
       rated_kw: 0,
+      plan_load_factor: 0.8, // valid
       passport: [{ p_kw: 2509, fuel_kw: 1000 }],
       lhv_kwh_per_m3: NaN,
       timeout_s: 0,
