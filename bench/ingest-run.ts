@@ -32,7 +32,7 @@ function benchFlow(): object[] {
     { id: 'in', type: 'twin-mqtt-in', z: 'tab', broker: 'broker', topic: 'energy/bench/+/telemetry', wires: [['norm']] },
     { id: 'norm', type: 'twin-normalize', z: 'tab', site: 'site', wires: [['state'], []] },
     { id: 'state', type: 'twin-state', z: 'tab', site: 'site', wires: [['store'], ['store']] },
-    { id: 'store', type: 'twin-store', z: 'tab', database: 'db', batchSize: '5000', maxDelayMs: '100', maxBuffered: '2000000' },
+    { id: 'store', type: 'twin-store', z: 'tab', database: 'db', batchSize: '1000', maxDelayMs: '50', maxBuffered: '2000000' },
   ];
 }
 

@@ -46,6 +46,16 @@ interface GensetState {
   run_h: number;
 }
 
+/**
+ * The simulated plant did not begin when the twin started: its counters carry the history since
+ * this date at an average duty, so a restart later shows larger counters, not a reset.
+ */
+export const SIM_HISTORY_FROM = Date.parse('2024-01-01T00:00:00Z');
+/** share of the hours a genset ran in that history: a base-load unit most of the time, a reserve one rarely */
+export const HISTORY_DUTY = { base: 0.9, reserve: 0.05 } as const;
+/** average load of that history, share of rated */
+export const HISTORY_LOAD = 0.75;
+
 /** Share of rated power demanded at a local hour: low at night, peaks in the afternoon (0.55…0.95). */
 export function dailyLoadFactor(localHour: number): number {
   return 0.75 + 0.2 * Math.sin((Math.PI * (localHour - 9)) / 12);
@@ -88,8 +98,21 @@ export class PlantSimulator {
     return h + m / 60;
   }
 
+  /** Adds the history from SIM_HISTORY_FROM to ts to the counters (once, at the first step). */
+  private addHistory(ts: number): void {
+    const hours = Math.max(0, ts - SIM_HISTORY_FROM) / 3_600_000;
+    for (const g of this.gensets) {
+      const duty = this.opts.reserve.includes(g.cfg.unit) ? HISTORY_DUTY.reserve : HISTORY_DUTY.base;
+      const p = HISTORY_LOAD * g.cfg.rated_kw;
+      g.run_h += hours * duty;
+      g.e_kwh += hours * duty * p;
+      if (this.upg) this.upg.gas_m3 += hours * duty * gasM3h(g.cfg.passport, g.cfg.lhv_kwh_per_m3, p);
+    }
+  }
+
   /** Advances the plant to data time ts (epoch ms) and returns one message per unit. */
   step(ts: number): TelemetryMessage[] {
+    if (this.lastTs === undefined) this.addHistory(ts);
     const dtH = this.lastTs === undefined ? 0 : Math.max(0, ts - this.lastTs) / 3_600_000;
     this.lastTs = ts;
     const demand = dailyLoadFactor(this.localHour(ts));

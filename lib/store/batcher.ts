@@ -12,54 +12,56 @@ export interface BatcherOptions<T> {
   onRecover?: () => void;
   /** the buffer overflowed and items were dropped */
   onDrop?: (dropped: number) => void;
+  /**
+   * writes that may run at once (default 1). More than one lets PostgreSQL use a second core; the
+   * writes must then be idempotent, since batches may commit out of order.
+   */
+  concurrency?: number;
 }
 
 /**
- * Collects items and writes them in batches, one write at a time, in arrival order.
- * A failed write is retried with backoff; nothing is dropped unless the buffer bound is hit.
+ * Collects items and writes them in batches, in arrival order, up to `concurrency` writes at a
+ * time. A failed batch goes back to the head of the queue and is retried with backoff, one write
+ * at a time until the database answers again; nothing is dropped unless the buffer bound is hit.
  */
 export class WriteBatcher<T> {
   private queue: T[] = [];
+  private inflight = new Set<Promise<void>>();
+  private inflightItems = 0;
   private timer?: NodeJS.Timeout;
-  private writing?: Promise<void>;
   private failures = 0;
   private closed = false;
-  /** items at the head of the queue that a running write holds */
-  private inflight = 0;
   dropped = 0;
   written = 0;
 
   constructor(private opts: BatcherOptions<T>) {}
 
+  /** items not yet written: waiting, and held by running writes */
   get buffered(): number {
-    return this.queue.length;
+    return this.queue.length + this.inflightItems;
   }
 
   push(item: T): void {
     this.queue.push(item);
-    if (this.queue.length > this.opts.maxBuffered) {
-      // Drop the oldest items that no running write holds, so the write's bookkeeping stays right.
-      const n = Math.min(this.queue.length - this.opts.maxBuffered, this.queue.length - this.inflight);
-      this.queue.splice(this.inflight, n);
+    const over = this.buffered - this.opts.maxBuffered;
+    if (over > 0) {
+      // The oldest waiting items go; those a running write holds are never dropped.
+      const n = Math.min(over, this.queue.length);
+      this.queue.splice(0, n);
       this.dropped += n;
       this.opts.onDrop?.(n);
     }
-    if (this.writing) return;
-    // After a failed write the retry timer decides: a full queue must not bypass the backoff.
-    if (this.failures > 0) {
-      if (!this.timer) this.kick(this.retryMs());
-    } else if (this.queue.length >= this.opts.maxBatch) this.kick(0);
-    else if (!this.timer) this.kick(this.opts.maxDelayMs);
+    this.schedule();
   }
 
   /** Writes everything queued now; resolves when the queue is empty or a write failed. */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.queue.length > 0) {
+    this.clearTimer();
+    for (;;) {
+      await Promise.all([...this.inflight]);
+      if (this.queue.length === 0) return;
       const before = this.failures;
-      await this.writeNext();
+      await this.startWrite();
       if (this.failures > before) return;
     }
   }
@@ -68,20 +70,35 @@ export class WriteBatcher<T> {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    this.clearTimer();
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
+  /** Decides when the next write starts: now (a full batch), after the delay, or after the backoff. */
+  private schedule(): void {
+    if (this.closed || this.queue.length === 0) return;
+    if (this.failures > 0) {
+      // While the database fails, a single retry after the backoff: a full queue must not bypass it.
+      if (!this.timer && this.inflight.size === 0) this.kick(this.retryMs());
+      return;
+    }
+    while (this.queue.length >= this.opts.maxBatch && this.inflight.size < (this.opts.concurrency ?? 1)) {
+      this.clearTimer();
+      void this.startWrite();
+    }
+    if (this.queue.length > 0 && !this.timer && this.inflight.size === 0) this.kick(this.opts.maxDelayMs);
+  }
+
   private kick(delayMs: number): void {
-    if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.clearTimer();
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.writeNext().then(() => {
-        if (this.queue.length > 0 && !this.timer && !this.writing) {
-          this.kick(this.failures > 0 ? this.retryMs() : this.queue.length >= this.opts.maxBatch ? 0 : this.opts.maxDelayMs);
-        }
-      });
+      if (this.queue.length > 0 && this.inflight.size < (this.opts.concurrency ?? 1)) void this.startWrite();
+      this.schedule();
     }, delayMs);
   }
 
@@ -89,26 +106,27 @@ export class WriteBatcher<T> {
     return Math.min(30_000, 500 * 2 ** Math.min(this.failures - 1, 6));
   }
 
-  private writeNext(): Promise<void> {
-    if (this.writing || this.queue.length === 0) return this.writing ?? Promise.resolve();
-    const batch = this.queue.slice(0, this.opts.maxBatch);
-    this.inflight = batch.length;
-    this.writing = this.opts
+  private startWrite(): Promise<void> {
+    const batch = this.queue.splice(0, this.opts.maxBatch);
+    this.inflightItems += batch.length;
+    const p: Promise<void> = this.opts
       .write(batch)
       .then(() => {
-        this.queue.splice(0, batch.length);
         this.written += batch.length;
         if (this.failures > 0) this.opts.onRecover?.();
         this.failures = 0;
       })
       .catch((err: Error) => {
+        this.queue.unshift(...batch);
         this.failures++;
-        this.opts.onError?.(err, this.retryMs(), this.queue.length);
+        this.opts.onError?.(err, this.retryMs(), this.buffered - batch.length);
       })
       .finally(() => {
-        this.inflight = 0;
-        this.writing = undefined;
+        this.inflightItems -= batch.length;
+        this.inflight.delete(p);
+        this.schedule();
       });
-    return this.writing;
+    this.inflight.add(p);
+    return p;
   }
 }

@@ -28,8 +28,8 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, config);
     const node = this;
     try {
-      const batchSize = numberField(config.batchSize, 2000);
-      const maxDelayMs = numberField(config.maxDelayMs, 200);
+      const batchSize = numberField(config.batchSize, 1000);
+      const maxDelayMs = numberField(config.maxDelayMs, 100);
       const maxBuffered = numberField(config.maxBuffered, 500_000);
       if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error('размер пакета — целое число ≥ 1 / batch size must be an integer ≥ 1');
       if (!(maxDelayMs >= 0)) throw new Error('задержка записи — число мс ≥ 0 / max delay must be ≥ 0 ms');
@@ -41,6 +41,8 @@ export = function (RED: NodeAPI) {
         maxBatch: batchSize,
         maxDelayMs,
         maxBuffered,
+        // Two writes at once let PostgreSQL use a second core; rows are idempotent, so order does not matter.
+        concurrency: 2,
         write: async (items) => {
           const db = await lease.connect();
           const rows = new SampleRows();

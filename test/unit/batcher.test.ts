@@ -179,4 +179,17 @@ describe('batcher: WriteBatcher', () => {
     assert.deepEqual(r.ok, [[1, 2], [5]]);
     await r.b.close();
   });
+
+  it('with concurrency 2, two full batches are written at once and the rest waits for one of them', async () => {
+    const r = recorder({ maxBatch: 2, maxDelayMs: 60_000, concurrency: 2 });
+    const release = r.hold();
+    for (let i = 1; i <= 5; i++) r.b.push(i);
+    // [1, 2] and [3, 4] start at once; [5] is below maxBatch and both slots are busy.
+    assert.deepEqual(r.calls, [[1, 2], [3, 4]]);
+    assert.equal(r.b.buffered, 5);
+    release();
+    await r.b.close();
+    assert.deepEqual(r.calls, [[1, 2], [3, 4], [5]]);
+    assert.equal(r.b.written, 5);
+  });
 });

@@ -153,18 +153,23 @@ describe('simulator: PlantSimulator', () => {
     assert.ok(worst > 0.001, `flow should carry ±1 % noise, worst ${worst}`);
   });
 
-  it('the UPG meters zero with every genset in reserve, and gas_m3 starts at 10 000 000', () => {
+  // The counters carry the history since 2024-01-01 (SIM_HISTORY_FROM) at 75 % load:
+  // fuel at 0.75 × 3356 = 2517 kW is 5758 + 8 × (7507 − 5758) / 847 = 5774.52 kW, / 8.85203 kWh/m³ = 652.338 m³/h;
+  // 2024-01-01 → 2026-11-27T10:00Z is (366 + 365 + 330) d × 24 + 10 = 25 474 h.
+  it('the UPG meters zero with every genset in reserve; gas_m3 starts from the reserve-duty history', () => {
     const sim = new PlantSimulator(opts({ reserve: ['G1', 'G2', 'G3'] }));
     sim.step(T15);
     const u = msg(sim.step(T15 + H), 'U1');
     assert.equal(u.flow_m3h, 0);
-    assert.equal(u.gas_m3, 10_000_000); // + 0 m³/h × 1 h
+    // 10 000 000 + 3 units × 0.05 duty × 652.338 m³/h × 25 474 h = 12 492 650.06; + 0 m³/h × 1 h
+    close(u.gas_m3, 12_492_650.06, 0.05 + 0.01, 'gas_m3');
   });
 
   it('gas_m3 advances by flow × dt: one hour at flow f adds f m³', () => {
     const sim = new PlantSimulator(opts());
     const a = msg(sim.step(T15), 'U1');
-    assert.equal(a.gas_m3, 10_000_000); // first step: dt = 0
+    // first step, dt = 0: 10 000 000 + 3 units × 0.9 duty × 652.338 m³/h × 25 474 h = 54 867 701.11
+    close(a.gas_m3, 54_867_701.11, 0.05 + 0.01, 'gas_m3');
     const b = msg(sim.step(T15 + H), 'U1');
     // Δgas = flow₂ × 1 h; flow₂ printed to 0.1 (±0.05), gas_m3 to 0.1 (±0.05)
     close(b.gas_m3 - a.gas_m3, b.flow_m3h, 0.1, 'Δgas_m3');
