@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startTwin } from '../lib/runtime/start';
 import { acquireDb } from '../lib/store/db';
 import { migrate } from '../lib/store/schema';
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   await lease.ready();
   await new Promise((r) => setTimeout(r, 1500)); // the flow subscribes
 
+  // Node-RED, the embedded broker and PGlite share this thread: a long database call stalls MQTT intake.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
   const msgPerSec = pointsPerSec / SIGNALS;
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
   polling = false;
   await poller;
   clearInterval(rssTimer);
+  loopDelay.disable();
   const elapsed = (lastCommitAt - pubStats.first_ts) / 1000;
   const result = {
     database: lease.db.kind,
@@ -118,6 +123,8 @@ async function main(): Promise<void> {
     p50_ms: percentile(latencies, 50),
     p99_ms: percentile(latencies, 99),
     peak_rss_mb: Math.round(peakRss / 2 ** 20),
+    loop_delay_p99_ms: Math.round(loopDelay.percentile(99) / 1e6),
+    loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
   };
   await lease.release();
   await twin.stop();

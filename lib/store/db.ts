@@ -52,34 +52,40 @@ class PgDb implements Db {
   }
 }
 
-class PgliteDb implements Db {
-  readonly kind = 'pglite' as const;
-  readonly label: string;
+/** The part of a PGlite instance we use (also what forks of PGlite with extensions provide). */
+export interface PgliteLike {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Adapts a PGlite instance (ready or coming) to Db. */
+export function pgliteDb(instance: Promise<PgliteLike>, label: string): Db {
+  return {
+    kind: 'pglite',
+    label,
+    async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      return (await (await instance).query(sql, params ?? [])).rows as T[];
+    },
+    async exec(sql: string): Promise<void> {
+      await (await instance).exec(sql);
+    },
+    async close(): Promise<void> {
+      await (await instance).close();
+    },
+  };
+}
+
+function openPglite(dir: string): Db {
+  fs.mkdirSync(dir, { recursive: true });
   // PGlite is ESM-only; loaded lazily so PostgreSQL deployments never touch it.
-  private ready: Promise<{ query: Function; exec: Function; close: Function }>;
-  constructor(dir: string) {
-    this.label = `PGlite ${dir}`;
-    fs.mkdirSync(dir, { recursive: true });
-    this.ready = (async () => {
-      const { PGlite } = await import('@electric-sql/pglite');
-      const db = new PGlite(dir);
-      await db.waitReady;
-      return db as unknown as { query: Function; exec: Function; close: Function };
-    })();
-  }
-  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-    const db = await this.ready;
-    const r = await db.query(sql, params ?? []);
-    return r.rows as T[];
-  }
-  async exec(sql: string): Promise<void> {
-    const db = await this.ready;
-    await db.exec(sql);
-  }
-  async close(): Promise<void> {
-    const db = await this.ready;
-    await db.close();
-  }
+  const instance = (async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite(dir);
+    await db.waitReady;
+    return db as unknown as PgliteLike;
+  })();
+  return pgliteDb(instance, `PGlite ${dir}`);
 }
 
 export function pgliteDir(dataDir: string): string {
@@ -94,7 +100,7 @@ export function openDb(target: DbTarget): Db {
     }
     return new PgDb(target.url);
   }
-  return new PgliteDb(pgliteDir(target.dataDir));
+  return openPglite(pgliteDir(target.dataDir));
 }
 
 /**

@@ -28,6 +28,8 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
 export interface SchemaInfo {
   timescale: boolean;
   version: number;
+  /** why TimescaleDB is listed but was not used (plain tables then work the same) */
+  timescaleProblem?: string;
 }
 
 async function hasTimescale(db: Db): Promise<boolean> {
@@ -47,6 +49,7 @@ export async function migrate(db: Db): Promise<SchemaInfo> {
     await db.exec(`begin; ${m.sql}; insert into schema_migrations(version, name) values (${m.version}, '${m.name.replace(/'/g, "''")}'); commit;`);
   }
   let timescale = false;
+  let timescaleProblem: string | undefined;
   if (await hasTimescale(db)) {
     try {
       await db.exec('create extension if not exists timescaledb');
@@ -54,12 +57,12 @@ export async function migrate(db: Db): Promise<SchemaInfo> {
       await db.exec("alter table samples set (timescaledb.compress, timescaledb.compress_segmentby = 'unit, signal')");
       await db.query("select add_compression_policy('samples', interval '7 days', if_not_exists => true)");
       timescale = true;
-    } catch {
-      // The extension is listed but not loadable (not in shared_preload_libraries): plain tables work the same.
-      timescale = false;
+    } catch (err) {
+      // Listed but not loadable (e.g. not in shared_preload_libraries): plain tables work the same.
+      timescaleProblem = (err as Error).message;
     }
   }
-  return { timescale, version: MIGRATIONS[MIGRATIONS.length - 1].version };
+  return { timescale, version: MIGRATIONS[MIGRATIONS.length - 1].version, timescaleProblem };
 }
 
 /** Deletes raw samples older than the retention; on TimescaleDB a retention policy drops whole chunks. */

@@ -21,6 +21,7 @@ export = function (RED: NodeAPI) {
     const prepare = async (db: Db) => {
       schema = await migrate(db);
       node.log(`база данных / database: ${db.label}, схема v${schema.version}${schema.timescale ? ', TimescaleDB' : ''}`);
+      if (schema.timescaleProblem) node.warn(`TimescaleDB есть, но не подключилась, работаем на обычных таблицах / TimescaleDB is listed but unusable: ${schema.timescaleProblem}`);
     };
     this.lease = () => {
       const s = acquireDb(target, prepare);
