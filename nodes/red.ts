@@ -87,3 +87,24 @@ export function requireSite<T extends { model?: unknown }>(RED: NodeAPI, id: str
   if (!site.model) throw new Error('площадка настроена с ошибкой: откройте узел twin-site / the site config node has an error');
   return site.model as NonNullable<T['model']>;
 }
+
+/**
+ * Registers a node type. setup runs in Node-RED's constructor; a configuration error it throws
+ * shows on the node (red status) and in the log, and the node stays idle instead of crashing the flow.
+ */
+export function registerTwinNode<N extends Node, C>(
+  RED: NodeAPI,
+  type: string,
+  setup: (node: N, config: C) => void,
+  opts?: { credentials?: Record<string, { type: 'text' | 'password' }> },
+): void {
+  function TwinNode(this: N, config: C) {
+    RED.nodes.createNode(this, config);
+    try {
+      setup(this, config);
+    } catch (err) {
+      failConfig(this, err);
+    }
+  }
+  RED.nodes.registerType(type, TwinNode, opts);
+}

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { NodeAPI, Node, requireSite, failConfig } from '../red';
+import { NodeAPI, Node, requireSite, registerTwinNode } from '../red';
 import { SiteNode } from '../config-types';
 import { localDate } from '../../lib/site';
 
@@ -17,38 +17,30 @@ function removeRoutes(RED: NodeAPI, paths: string[]): void {
 }
 
 /** The read-only REST API of DESIGN.md ("REST API (out)") for one site. */
-export = function (RED: NodeAPI) {
-  function TwinApiNode(this: Node, config: ApiConfig) {
-    RED.nodes.createNode(this, config);
-    const node = this;
-    try {
-      const model = requireSite<SiteNode>(RED, config.site);
-      const routes: Record<string, (req: Request, res: Response) => void> = {
-        [`${API_ROOT}/fleet`]: (_req, res) => {
-          res.json(model.fleet(Date.now()));
-        },
-        [`${API_ROOT}/site`]: (_req, res) => {
-          res.json(model.describe(localDate(Date.now(), model.tz)));
-        },
-      };
-      for (const [path, handler] of Object.entries(routes)) {
-        RED.httpNode.get(path, (req: Request, res: Response) => {
-          try {
-            handler(req, res);
-          } catch (err) {
-            node.error(`${path}: ${(err as Error).message}`);
-            res.status(500).json({ error: 'внутренняя ошибка, подробности в журнале Node-RED / internal error, see the Node-RED log' });
-          }
-        });
-      }
-      node.status({ fill: 'green', shape: 'dot', text: `${API_ROOT}/fleet, /site` });
-      this.on('close', (_removed, done) => {
-        removeRoutes(RED, Object.keys(routes));
-        done();
+export = (RED: NodeAPI) =>
+  registerTwinNode<Node, ApiConfig>(RED, 'twin-api', (node, config) => {
+    const model = requireSite<SiteNode>(RED, config.site);
+    const routes: Record<string, (req: Request, res: Response) => void> = {
+      [`${API_ROOT}/fleet`]: (_req, res) => {
+        res.json(model.fleet(Date.now()));
+      },
+      [`${API_ROOT}/site`]: (_req, res) => {
+        res.json(model.describe(localDate(Date.now(), model.tz)));
+      },
+    };
+    for (const [path, handler] of Object.entries(routes)) {
+      RED.httpNode.get(path, (req: Request, res: Response) => {
+        try {
+          handler(req, res);
+        } catch (err) {
+          node.error(`${path}: ${(err as Error).message}`);
+          res.status(500).json({ error: 'внутренняя ошибка, подробности в журнале Node-RED / internal error, see the Node-RED log' });
+        }
       });
-    } catch (err) {
-      failConfig(this, err);
     }
-  }
-  RED.nodes.registerType('twin-api', TwinApiNode);
-};
+    node.status({ fill: 'green', shape: 'dot', text: `${API_ROOT}/fleet, /site` });
+    node.on('close', (_removed, done) => {
+      removeRoutes(RED, Object.keys(routes));
+      done();
+    });
+  });

@@ -1,5 +1,5 @@
-import { NodeAPI, numberField, failConfig } from '../red';
-import { DatabaseNode, DbLease } from '../config-types';
+import { NodeAPI, numberField, registerTwinNode } from '../red';
+import { DatabaseNode } from '../config-types';
 import { acquireDb, Db } from '../../lib/store/db';
 import { migrate, applyRetention, SchemaInfo } from '../../lib/store/schema';
 import { readEnv } from '../../lib/runtime/env';
@@ -10,12 +10,10 @@ interface DatabaseConfig {
 
 const RETENTION_CHECK_MS = 3_600_000;
 
-export = function (RED: NodeAPI) {
-  function TwinDatabaseNode(this: DatabaseNode, config: DatabaseConfig) {
-    RED.nodes.createNode(this, config);
-    const node = this;
+export = (RED: NodeAPI) =>
+  registerTwinNode<DatabaseNode, DatabaseConfig>(RED, 'twin-database', (node, config) => {
     const env = readEnv();
-    const target = { url: this.credentials?.url || env.databaseUrl, dataDir: env.dataDir };
+    const target = { url: node.credentials?.url || env.databaseUrl, dataDir: env.dataDir };
     const retentionDays = numberField(config.retentionDays, 90);
     let schema: SchemaInfo | undefined;
     const prepare = async (db: Db) => {
@@ -23,30 +21,22 @@ export = function (RED: NodeAPI) {
       node.log(`база данных / database: ${db.label}, схема v${schema.version}${schema.timescale ? ', TimescaleDB' : ''}`);
       if (schema.timescaleProblem) node.warn(`TimescaleDB есть, но не подключилась, работаем на обычных таблицах / TimescaleDB is listed but unusable: ${schema.timescaleProblem}`);
     };
-    this.lease = () => {
+    node.lease = () => {
       const s = acquireDb(target, prepare);
       return { connect: () => s.ready().then(() => s.db), release: () => s.release() };
     };
-    let own: DbLease | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      if (!(retentionDays > 0)) throw new Error('срок хранения — число дней > 0 / retention must be a number of days > 0');
-      const lease = this.lease();
-      own = lease;
-      const prune = () =>
-        lease
-          .connect()
-          .then((db) => applyRetention(db, retentionDays, Boolean(schema?.timescale)))
-          .catch((err: Error) => node.warn(`база данных недоступна или очистка не удалась / database unavailable or retention failed: ${err.message}`));
-      void prune();
-      timer = setInterval(prune, RETENTION_CHECK_MS);
-    } catch (err) {
-      failConfig(this, err);
-    }
-    this.on('close', (_removed, done) => {
-      if (timer) clearInterval(timer);
-      void (own?.release() ?? Promise.resolve()).then(() => done());
+    if (!(retentionDays > 0)) throw new Error('срок хранения — число дней > 0 / retention must be a number of days > 0');
+    // The node's own hold, for retention; nodes that write take theirs with lease().
+    const lease = node.lease();
+    const prune = () =>
+      lease
+        .connect()
+        .then((db) => applyRetention(db, retentionDays, Boolean(schema?.timescale)))
+        .catch((err: Error) => node.warn(`база данных недоступна или очистка не удалась / database unavailable or retention failed: ${err.message}`));
+    void prune();
+    const timer = setInterval(prune, RETENTION_CHECK_MS);
+    node.on('close', (_removed, done) => {
+      clearInterval(timer);
+      void lease.release().then(() => done());
     });
-  }
-  RED.nodes.registerType('twin-database', TwinDatabaseNode, { credentials: { url: { type: 'password' } } });
-};
+  }, { credentials: { url: { type: 'password' } } });

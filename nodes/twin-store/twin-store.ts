@@ -1,4 +1,4 @@
-import { NodeAPI, Node, requireConfig, failConfig, numberField, every, RateMeter } from '../red';
+import { NodeAPI, Node, RateMeter, requireConfig, every, numberField, registerTwinNode } from '../red';
 import { DatabaseNode } from '../config-types';
 import { WriteBatcher } from '../../lib/store/batcher';
 import { SampleRows, insertSamples, insertStateChanges } from '../../lib/store/samples';
@@ -23,73 +23,65 @@ function isChange(p: unknown): p is StateChange {
   return !!c && typeof c.unit === 'string' && typeof c.since === 'number' && typeof c.state === 'string';
 }
 
-export = function (RED: NodeAPI) {
-  function TwinStoreNode(this: Node, config: StoreConfig) {
-    RED.nodes.createNode(this, config);
-    const node = this;
-    try {
-      const batchSize = numberField(config.batchSize, 1000);
-      const maxDelayMs = numberField(config.maxDelayMs, 100);
-      const maxBuffered = numberField(config.maxBuffered, 500_000);
-      if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error('размер пакета — целое число ≥ 1 / batch size must be an integer ≥ 1');
-      if (!(maxDelayMs >= 0)) throw new Error('задержка записи — число мс ≥ 0 / max delay must be ≥ 0 ms');
-      if (!(Number.isInteger(maxBuffered) && maxBuffered >= batchSize)) throw new Error('буфер — целое число не меньше размера пакета / buffer must be an integer ≥ batch size');
-      const lease = requireConfig<DatabaseNode>(RED, config.database, 'база данных (twin-database)').lease();
-      const stored = new RateMeter();
-      let lastError = '';
-      const batcher = new WriteBatcher<Item>({
-        maxBatch: batchSize,
-        maxDelayMs,
-        maxBuffered,
-        // Two writes at once let PostgreSQL use a second core; rows are idempotent, so order does not matter.
-        concurrency: 2,
-        write: async (items) => {
-          const db = await lease.connect();
-          const rows = new SampleRows();
-          const changes: StateChange[] = [];
-          for (const it of items) {
-            if ('sample' in it) rows.add(it.sample);
-            else changes.push(it.change);
-          }
-          await insertStateChanges(db, changes);
-          await insertSamples(db, rows);
-          stored.add(rows.length);
-        },
-        onError: (err, retryMs, buffered) => {
-          if (err.message !== lastError) node.warn(`запись в базу не удалась, повтор через ${retryMs} мс, в буфере ${buffered} / write failed, retrying: ${err.message}`);
-          lastError = err.message;
-        },
-        onRecover: () => {
-          node.log('запись в базу восстановлена / writes resumed');
-          lastError = '';
-        },
-        onDrop: (n) => node.error(`буфер переполнен, потеряно ${n} образцов: база недоступна слишком долго / buffer full, ${n} samples dropped`),
-      });
-      this.on('input', (msg, _send, done) => {
-        const p = msg.payload;
-        if (isSample(p)) batcher.push({ sample: p });
-        else if (isChange(p)) batcher.push({ change: p });
-        else {
-          done(new Error('ожидался образец ({unit, ts, values}) или смена состояния ({unit, state, since}) / expected a sample or a state change'));
-          return;
+export = (RED: NodeAPI) =>
+  registerTwinNode<Node, StoreConfig>(RED, 'twin-store', (node, config) => {
+    const batchSize = numberField(config.batchSize, 1000);
+    const maxDelayMs = numberField(config.maxDelayMs, 100);
+    const maxBuffered = numberField(config.maxBuffered, 500_000);
+    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error('размер пакета — целое число ≥ 1 / batch size must be an integer ≥ 1');
+    if (!(maxDelayMs >= 0)) throw new Error('задержка записи — число мс ≥ 0 / max delay must be ≥ 0 ms');
+    if (!(Number.isInteger(maxBuffered) && maxBuffered >= batchSize)) throw new Error('буфер — целое число не меньше размера пакета / buffer must be an integer ≥ batch size');
+    const lease = requireConfig<DatabaseNode>(RED, config.database, 'база данных (twin-database)').lease();
+    const stored = new RateMeter();
+    let lastError = '';
+    const batcher = new WriteBatcher<Item>({
+      maxBatch: batchSize,
+      maxDelayMs,
+      maxBuffered,
+      // Two writes at once let PostgreSQL use a second core; rows are idempotent, so order does not matter.
+      concurrency: 2,
+      write: async (items) => {
+        const db = await lease.connect();
+        const rows = new SampleRows();
+        const changes: StateChange[] = [];
+        for (const it of items) {
+          if ('sample' in it) rows.add(it.sample);
+          else changes.push(it.change);
         }
-        done();
-      });
-      every(node, 2000, () => {
-        const rate = Math.round(stored.take());
-        if (lastError) node.status({ fill: 'red', shape: 'ring', text: `нет записи: ${lastError.slice(0, 40)}; в буфере ${batcher.buffered}` });
-        else node.status({ fill: 'green', shape: 'dot', text: `${rate} точек/с, всего ${stored.total}, в буфере ${batcher.buffered}` });
-      });
-      this.on('close', (_removed, done) => {
-        // Flush before letting go of the database, so a redeploy or shutdown loses nothing queued.
-        void batcher
-          .close()
-          .then(() => lease.release())
-          .then(() => done());
-      });
-    } catch (err) {
-      failConfig(this, err);
-    }
-  }
-  RED.nodes.registerType('twin-store', TwinStoreNode);
-};
+        await insertStateChanges(db, changes);
+        await insertSamples(db, rows);
+        stored.add(rows.length);
+      },
+      onError: (err, retryMs, buffered) => {
+        if (err.message !== lastError) node.warn(`запись в базу не удалась, повтор через ${retryMs} мс, в буфере ${buffered} / write failed, retrying: ${err.message}`);
+        lastError = err.message;
+      },
+      onRecover: () => {
+        node.log('запись в базу восстановлена / writes resumed');
+        lastError = '';
+      },
+      onDrop: (n) => node.error(`буфер переполнен, потеряно ${n} образцов: база недоступна слишком долго / buffer full, ${n} samples dropped`),
+    });
+    node.on('input', (msg, _send, done) => {
+      const p = msg.payload;
+      if (isSample(p)) batcher.push({ sample: p });
+      else if (isChange(p)) batcher.push({ change: p });
+      else {
+        done(new Error('ожидался образец ({unit, ts, values}) или смена состояния ({unit, state, since}) / expected a sample or a state change'));
+        return;
+      }
+      done();
+    });
+    every(node, 2000, () => {
+      const rate = Math.round(stored.take());
+      if (lastError) node.status({ fill: 'red', shape: 'ring', text: `нет записи: ${lastError.slice(0, 40)}; в буфере ${batcher.buffered}` });
+      else node.status({ fill: 'green', shape: 'dot', text: `${rate} точек/с, всего ${stored.total}, в буфере ${batcher.buffered}` });
+    });
+    node.on('close', (_removed, done) => {
+      // Flush before letting go of the database, so a redeploy or shutdown loses nothing queued.
+      void batcher
+        .close()
+        .then(() => lease.release())
+        .then(() => done());
+    });
+  });
