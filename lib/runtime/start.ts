@@ -7,12 +7,16 @@ import path from 'node:path';
 import express from 'express';
 import { readEnv, TwinEnv } from './env';
 import { startEmbeddedBroker, EmbeddedBroker } from './broker';
+import { loadUsers, Authenticator } from './auth';
+import { httpAuth, socketAuth, editorAuth } from './http-auth';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export interface RunningTwin {
   env: TwinEnv;
   port: number;
+  /** passwords generated at this start (first start): to print once, never stored in clear */
+  generatedLogins: { username: string; password: string }[];
   stop(): Promise<void>;
 }
 
@@ -23,13 +27,18 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const settings = { ...require(path.join(ROOT, 'settings.js')), ...settingsOverride };
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const RED = require('node-red');
+  // Logins guard the editor, the dashboard (pages and socket) and the REST API.
+  const { users, generated } = loadUsers(env.dataDir);
+  const auth = new Authenticator(users);
+  settings.adminAuth = editorAuth(auth);
+  settings.dashboard = { ...(settings.dashboard ?? {}), ioMiddleware: socketAuth(auth) };
   let broker: EmbeddedBroker | undefined;
   if (!env.mqttUrl) broker = await startEmbeddedBroker(env.mqttPort);
   const app = express();
   const server = http.createServer(app);
   RED.init(server, settings);
   app.use(settings.httpAdminRoot, RED.httpAdmin);
-  app.use(settings.httpNodeRoot, RED.httpNode);
+  app.use(settings.httpNodeRoot, httpAuth(auth), RED.httpNode);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -45,6 +54,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   return {
     env,
     port: (server.address() as { port: number }).port,
+    generatedLogins: generated,
     async stop() {
       // Flows first (they flush their buffers to the database), then the server and the broker.
       await RED.stop().catch(() => undefined);

@@ -1,0 +1,61 @@
+/** HTTP Basic login in front of the dashboard, the REST API and the dashboard's socket. */
+import type { Request, Response, NextFunction } from 'express';
+import parseBasic from 'basic-auth';
+import { Authenticator, Role, atLeast, requiredRole } from './auth';
+
+const REALM = 'Basic realm="Energy Twin", charset="UTF-8"';
+
+/** Express middleware: 401 without a valid login, 403 when the role is not enough. */
+export function httpAuth(auth: Authenticator) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const creds = parseBasic(req);
+    if (!creds) {
+      res.status(401).set('WWW-Authenticate', REALM).json({ error: 'нужен вход: логин и пароль (HTTP Basic) / login required' });
+      return;
+    }
+    auth.check(creds.name, creds.pass).then(
+      (role) => {
+        if (!role) {
+          res.status(401).set('WWW-Authenticate', REALM).json({ error: 'неверный логин или пароль / wrong login or password' });
+          return;
+        }
+        const needed = requiredRole(req.method, req.path);
+        if (!atLeast(role, needed)) {
+          res.status(403).json({ error: `недостаточно прав: нужна роль ${needed}, у вас ${role} / role ${needed} required` });
+          return;
+        }
+        (req as Request & { twinRole?: Role }).twinRole = role;
+        next();
+      },
+      (err: Error) => next(err),
+    );
+  };
+}
+
+/**
+ * socket.io middleware for the dashboard (settings.dashboard.ioMiddleware): its socket is served
+ * by the HTTP server directly, past Express, so the HTTP login above does not cover it.
+ */
+export function socketAuth(auth: Authenticator) {
+  return (socket: { request: { headers: Record<string, string | string[] | undefined> } }, next: (err?: Error) => void): void => {
+    const creds = parseBasic({ headers: socket.request.headers } as never);
+    if (!creds) {
+      next(new Error('нужен вход / login required'));
+      return;
+    }
+    auth.check(creds.name, creds.pass).then(
+      (role) => next(role ? undefined : new Error('неверный логин или пароль / wrong login or password')),
+      (err: Error) => next(err),
+    );
+  };
+}
+
+/** Node-RED's adminAuth: only the admin login opens the editor. */
+export function editorAuth(auth: Authenticator) {
+  return {
+    type: 'credentials',
+    users: async (username: string) => (username === 'admin' ? { username, permissions: '*' } : null),
+    authenticate: async (username: string, password: string) =>
+      (await auth.check(username, password)) === 'admin' ? { username, permissions: '*' } : null,
+  };
+}
