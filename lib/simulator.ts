@@ -1,5 +1,6 @@
 import { UnitConfig } from './units';
 import { gasM3h } from './passport';
+import { telemetryTopic } from './telemetry';
 
 /** A small fast PRNG (mulberry32): the same seed gives the same plant. */
 export function prng(seed: number): () => number {
@@ -135,7 +136,7 @@ export class PlantSimulator {
       if (g.running) g.run_h += dtH;
       siteGasM3h += gasM3h(g.cfg.passport, g.cfg.lhv_kwh_per_m3, g.p_kw);
       out.push({
-        topic: `energy/${this.opts.site}/${g.cfg.unit}/telemetry`,
+        topic: telemetryTopic(this.opts.site, g.cfg.unit),
         payload: {
           ts: iso,
           p_kw: round1(g.p_kw),
@@ -151,7 +152,7 @@ export class PlantSimulator {
       const flow = siteGasM3h * (1 + (this.upg.rnd() - 0.5) * 0.02);
       this.upg.gas_m3 += flow * dtH;
       out.push({
-        topic: `energy/${this.opts.site}/${this.upg.cfg.unit}/telemetry`,
+        topic: telemetryTopic(this.opts.site, this.upg.cfg.unit),
         payload: {
           ts: iso,
           flow_m3h: round1(flow),

@@ -45,6 +45,11 @@ export interface NormalizeContext {
 export const NORMALIZE_DEFAULTS = { maxFutureMs: 5 * 60_000, maxBytes: 64 * 1024 } as const;
 
 const TOPIC = /^energy\/([^/]+)\/([^/]+)\/telemetry$/;
+
+/** The MQTT topic of a unit's telemetry (DESIGN.md, "Canonical telemetry"). */
+export function telemetryTopic(site: string, unit: string): string {
+  return `energy/${site}/${unit}/telemetry`;
+}
 const FLAGS = new Set(['running', 'breaker', 'fault']);
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 /** epoch ms below this (2001-09-09) is almost surely seconds, not ms */

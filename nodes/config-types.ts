@@ -11,6 +11,8 @@ export interface SiteNode extends Node {
 
 export interface UnitNode extends Node {
   unit?: UnitConfig;
+  /** id of the unit's site (for its telemetry topic) */
+  siteId?: string;
 }
 
 /** A node's hold on the database: it stays open until every holder has released it. */

@@ -1,8 +1,10 @@
 import { NodeAPI, Node, every, numberField, requireSite, registerTwinNode } from '../red';
-import { SiteNode } from '../config-types';
-import { BrokerNode } from '../config-types';
+import { SiteNode, BrokerNode } from '../config-types';
 import { PlantSimulator } from '../../lib/simulator';
 import { readEnv } from '../../lib/runtime/env';
+import { RegisterImageServer } from '../../lib/modbus/image-server';
+import { PRESETS } from '../../lib/modbus/presets';
+import { resolveMap, encode } from '../../lib/modbus/register-map';
 
 interface SimulatorConfig {
   site: string;
@@ -11,6 +13,8 @@ interface SimulatorConfig {
   stepS: string;
   reserve: string;
   faultRate: string;
+  /** serve the gensets over Modbus TCP on 127.0.0.1:<port> (Basler DGC-2020 map); empty: off */
+  modbusPort?: string;
 }
 
 export = (RED: NodeAPI) =>
@@ -27,7 +31,17 @@ export = (RED: NodeAPI) =>
     if (!(stepS >= 0.1)) throw new Error('шаг — число секунд ≥ 0.1 / step must be ≥ 0.1 s');
     if (!Number.isInteger(seed)) throw new Error('seed — целое число / seed must be an integer');
     if (!(faultRate >= 0)) throw new Error('частота аварий — число ≥ 0 в час / fault rate must be ≥ 0 per hour');
-    // Units are read at the first step: config nodes register their units after node node may start.
+    const modbusPort = numberField(config.modbusPort, 0);
+    if (!(Number.isInteger(modbusPort) && modbusPort >= 0 && modbusPort < 65536)) throw new Error('порт Modbus: 1…65535 или пусто / Modbus port must be 1-65535 or empty');
+    // The gensets as controllers would show them: unit id 1, 2, … in the site's order, Basler-like map.
+    const modbusMap = resolveMap(PRESETS['basler-dgc2020']);
+    const modbus = modbusPort ? new RegisterImageServer() : undefined;
+    modbus?.start(modbusPort).then(
+      () => node.log(`Modbus TCP: 127.0.0.1:${modbusPort}, unit id 1…N = ГПУ по порядку`),
+      (err: Error) => node.error(`Modbus TCP на порту ${modbusPort} не запустился / Modbus server failed: ${err.message}`),
+    );
+    node.on('close', (_removed, done) => void (modbus?.close() ?? Promise.resolve()).then(() => done()));
+    // Units are read at the first step: config nodes register their units after this node may start.
     let sim: PlantSimulator | undefined;
     let sent = 0;
     every(node, stepS * 1000, () => {
@@ -41,7 +55,10 @@ export = (RED: NodeAPI) =>
       });
       // Aligned to the step, so a replay with the same seed and step lands on the same timestamps.
       const ts = Math.floor(Date.now() / (stepS * 1000)) * stepS * 1000;
+      const gensets = model.unitList().filter((u) => u.kind === 'gpu').map((u) => u.unit);
       for (const m of sim.step(ts)) {
+        const unitId = gensets.indexOf(m.topic.split('/')[2]) + 1;
+        if (modbus && unitId > 0) modbus.setImage(unitId, encode(modbusMap, m.payload as Record<string, number>));
         broker?.client?.publish(m.topic, JSON.stringify(m.payload), { qos: 1 });
         node.send({ topic: m.topic, payload: m.payload });
         sent++;

@@ -12,6 +12,7 @@ export = (RED: NodeAPI) =>
     const clash = site.model.addUnit(unit);
     if (clash) throw new Error(clash);
     node.unit = unit;
+    node.siteId = site.model.site;
     node.on('close', (_removed, done) => {
       site.model?.removeUnit(unit.unit);
       done();

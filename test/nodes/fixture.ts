@@ -22,6 +22,8 @@ const modules = [
   'twin-simulator',
   'twin-fleet',
   'twin-api',
+  'twin-modbus-poller',
+  'twin-modbus-decode',
 ].map((t) => require(path.join(__dirname, '..', '..', 'nodes', t, `${t}.js`)));
 export const twinNodes = modules.map((m, i) =>
   i === 0
