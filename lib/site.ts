@@ -91,6 +91,36 @@ export function localDate(ms: number, tz: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
 
+const partsFormat = new Map<string, Intl.DateTimeFormat>();
+
+/** How far the zone's clock is ahead of UTC at an instant, ms (+05:00 → 18 000 000). */
+export function zoneOffsetMs(ms: number, tz: string): number {
+  let f = partsFormat.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    partsFormat.set(tz, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant the local day after the one containing ms begins, in the zone tz. */
+export function nextLocalMidnight(ms: number, tz: string): number {
+  const [y, m, d] = localDate(ms, tz).split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d + 1);
+  // The offset at the guess, then again at the result: right across a daylight-saving change too.
+  const guess = wall - zoneOffsetMs(wall, tz);
+  return wall - zoneOffsetMs(guess, tz);
+}
+
+/** The instant a local date (YYYY-MM-DD) begins in the zone tz. */
+export function localMidnight(day: string, tz: string): number {
+  const [y, m, d] = day.split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d);
+  const guess = wall - zoneOffsetMs(wall, tz);
+  return wall - zoneOffsetMs(guess, tz);
+}
+
 export function isValidTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });

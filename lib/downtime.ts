@@ -1,0 +1,106 @@
+/**
+ * Downtime (DESIGN.md "Domain rules"): a continuous stop, fault or nodata interval of a unit, its
+ * category, and what it cost: lost generation at the planned load and lost profit at the prices
+ * in force, split by the site's local days.
+ */
+import { UnitState, StateChange } from './state';
+import { UnitConfig } from './units';
+import { gasM3h } from './passport';
+import { PricePoint, valueAt, localDate, nextLocalMidnight } from './site';
+
+export type Category = 'forced' | 'unplanned' | 'planned' | 'reserve' | 'external';
+
+/** The reasons an operator can give, and the category each one puts the stop in. */
+export const REASONS: Record<string, { category: Category; ru: string }> = {
+  planned_maintenance: { category: 'planned', ru: 'Плановое ТО' },
+  emergency: { category: 'forced', ru: 'Аварийный останов' },
+  reserve: { category: 'reserve', ru: 'Резерв / нет нагрузки' },
+  no_gas: { category: 'external', ru: 'Нет газа' },
+  grid: { category: 'external', ru: 'Сеть / внешнее' },
+};
+
+export const DOWN_STATES = new Set<UnitState>(['stop', 'fault', 'nodata']);
+
+/** Before an operator says why: a fault is forced, a stop or a loss of data unplanned. */
+export function defaultCategory(state: UnitState): Category {
+  return state === 'fault' ? 'forced' : 'unplanned';
+}
+
+export interface DowntimeEvent {
+  unit: string;
+  state: UnitState;
+  /** epoch ms, data time */
+  start: number;
+  /** epoch ms; undefined while the stop goes on */
+  end?: number;
+  category: Category;
+  reason?: string;
+  comment?: string;
+}
+
+/** What to do with the events of a unit when its state changes: close the open one, open a new one. */
+export interface EventUpdate {
+  close?: { unit: string; start: number; end: number };
+  open?: DowntimeEvent;
+}
+
+/**
+ * Turns a state change into event updates. `open` is the unit's open event, if any. A change to
+ * the state the open event already has (the first sample after a restart says "still stopped")
+ * changes nothing, so a restart neither loses nor double-counts a stop.
+ */
+export function onStateChange(change: StateChange, open: DowntimeEvent | undefined): EventUpdate {
+  if (open && open.state === change.state) return {};
+  const update: EventUpdate = {};
+  if (open && change.since >= open.start) update.close = { unit: open.unit, start: open.start, end: change.since };
+  if (DOWN_STATES.has(change.state)) {
+    update.open = { unit: change.unit, state: change.state, start: change.since, category: defaultCategory(change.state) };
+  }
+  return update;
+}
+
+export interface Pricing {
+  tz: string;
+  tariff_rub_per_kwh: PricePoint[];
+  gas_rub_per_m3: PricePoint[];
+  /** kWh planned for a unit on a local day (YYYY-MM-DD), when a plan was entered */
+  planKwh(unit: string, day: string): number | undefined;
+}
+
+export interface Loss {
+  hours: number;
+  lost_kwh: number;
+  lost_rub: number;
+  /** per local day, for daily totals */
+  days: { day: string; hours: number; lost_kwh: number; lost_rub: number }[];
+}
+
+/**
+ * Lost generation and profit of an event over [start, end): planned kW × hours, planned kW being
+ * the day's plan / 24 or else rated kW × plan load factor; lost ₽ = lost kWh × (tariff − passport
+ * m³/kWh at the planned load × gas price), each at its value on that local day. Reserve loses nothing.
+ */
+export function lossOf(event: { unit: string; start: number; category: Category }, end: number, unit: UnitConfig, pricing: Pricing): Loss {
+  const days: Loss['days'] = [];
+  let t = event.start;
+  while (t < end) {
+    const dayEnd = Math.min(end, nextLocalMidnight(t, pricing.tz));
+    const day = localDate(t, pricing.tz);
+    const hours = (dayEnd - t) / 3_600_000;
+    let lostKwh = 0;
+    let lostRub = 0;
+    if (event.category !== 'reserve' && unit.kind === 'gpu') {
+      const plan = pricing.planKwh(unit.unit, day);
+      const plannedKw = plan !== undefined ? plan / 24 : unit.rated_kw * unit.plan_load_factor;
+      lostKwh = plannedKw * hours;
+      const m3PerKwh = plannedKw > 0 ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, plannedKw) / plannedKw : 0;
+      const tariff = valueAt(pricing.tariff_rub_per_kwh, day) ?? 0;
+      const gas = valueAt(pricing.gas_rub_per_m3, day) ?? 0;
+      lostRub = lostKwh * (tariff - m3PerKwh * gas);
+    }
+    days.push({ day, hours, lost_kwh: lostKwh, lost_rub: lostRub });
+    t = dayEnd;
+  }
+  const sum = (k: 'hours' | 'lost_kwh' | 'lost_rub') => days.reduce((a, d) => a + d[k], 0);
+  return { hours: sum('hours'), lost_kwh: sum('lost_kwh'), lost_rub: sum('lost_rub'), days };
+}
