@@ -60,7 +60,7 @@ export class SiteModel {
   }
 
   /** GET /api/v1/site: the configuration every figure is computed with. */
-  describe(today: string): Record<string, unknown> {
+  describe(today: string, economics: Economics = this.economics): Record<string, unknown> {
     return {
       site: this.site,
       name: this.name,
@@ -78,9 +78,9 @@ export class SiteModel {
         debounce_s: u.debounce_s,
       })),
       economics: {
-        tariff_rub_per_kwh: valueAt(this.economics.tariff_rub_per_kwh, today) ?? null,
-        gas_rub_per_m3: valueAt(this.economics.gas_rub_per_m3, today) ?? null,
-        history: this.economics,
+        tariff_rub_per_kwh: valueAt(economics.tariff_rub_per_kwh, today) ?? null,
+        gas_rub_per_m3: valueAt(economics.gas_rub_per_m3, today) ?? null,
+        history: economics,
       },
     };
   }

@@ -32,6 +32,7 @@ export interface NodeAPI {
   };
   httpNode: {
     get(path: string, ...handlers: Function[]): void;
+    post(path: string, ...handlers: Function[]): void;
     _router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
   };
   settings: Record<string, unknown>;

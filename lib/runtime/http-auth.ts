@@ -24,7 +24,7 @@ export function httpAuth(auth: Authenticator) {
           res.status(403).json({ error: `недостаточно прав: нужна роль ${needed}, у вас ${role} / role ${needed} required` });
           return;
         }
-        (req as Request & { twinRole?: Role }).twinRole = role;
+        Object.assign(req, { twinRole: role, twinUser: creds.name });
         next();
       },
       (err: Error) => next(err),

@@ -23,6 +23,39 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         primary key (unit, since)
       );`,
   },
+  {
+    version: 2,
+    name: 'downtime events, daily plan, price history',
+    sql: `
+      create table downtime_events (
+        id        bigint generated always as identity primary key,
+        unit      text collate "C" not null,
+        state     text not null,
+        start_ts  timestamptz not null,
+        end_ts    timestamptz,
+        category  text not null,
+        reason    text,
+        comment   text,
+        tagged_by text,
+        tagged_at timestamptz,
+        unique (unit, start_ts)
+      );
+      create index downtime_events_open on downtime_events (unit) where end_ts is null;
+      create table plan_daily (
+        unit text collate "C" not null,
+        day  date not null,
+        kwh  double precision not null check (kwh >= 0),
+        primary key (unit, day)
+      );
+      create table prices (
+        kind       text not null check (kind in ('tariff_rub_per_kwh', 'gas_rub_per_m3')),
+        valid_from date not null,
+        value      double precision not null check (value >= 0),
+        entered_by text,
+        entered_at timestamptz not null default now(),
+        primary key (kind, valid_from)
+      );`,
+  },
 ];
 
 export interface SchemaInfo {

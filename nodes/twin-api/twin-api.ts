@@ -1,13 +1,13 @@
-import type { Request, Response } from 'express';
+import express, { Request, Response } from 'express';
 import { NodeAPI, Node, requireSite, registerTwinNode } from '../red';
-import { SiteNode } from '../config-types';
-import { localDate } from '../../lib/site';
+import { SiteNode, DatabaseNode, DbLease } from '../config-types';
+import { apiRoutes, ApiContext } from '../../lib/api/routes';
+import { ApiError } from '../../lib/api/params';
 
 interface ApiConfig {
   site: string;
+  database: string;
 }
-
-const API_ROOT = '/api/v1';
 
 /** Removes this node's routes from Node-RED's HTTP router (as the core http-in node does on close). */
 function removeRoutes(RED: NodeAPI, paths: string[]): void {
@@ -16,31 +16,39 @@ function removeRoutes(RED: NodeAPI, paths: string[]): void {
   router.stack = router.stack.filter((layer) => !(layer.route && paths.includes(layer.route.path)));
 }
 
-/** The read-only REST API of DESIGN.md ("REST API (out)") for one site. */
+const parseBody = [express.json({ limit: '1mb' }), express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' })];
+
+/** The REST API of DESIGN.md ("REST API (out)") for one site. */
 export = (RED: NodeAPI) =>
   registerTwinNode<Node, ApiConfig>(RED, 'twin-api', (node, config) => {
-    const model = requireSite<SiteNode>(RED, config.site);
-    const routes: Record<string, (req: Request, res: Response) => void> = {
-      [`${API_ROOT}/fleet`]: (_req, res) => {
-        res.json(model.fleet(Date.now()));
-      },
-      [`${API_ROOT}/site`]: (_req, res) => {
-        res.json(model.describe(localDate(Date.now(), model.tz)));
-      },
+    const site = requireSite<SiteNode>(RED, config.site);
+    const database = config.database ? (RED.nodes.getNode(config.database) as DatabaseNode | null) : null;
+    const lease: DbLease | undefined = database?.lease();
+    const ctx: ApiContext = {
+      site,
+      now: () => Date.now(),
+      db: () => (lease ? lease.connect() : Promise.reject(new ApiError(503, 'база данных не выбрана в узле twin-api / no database configured'))),
     };
-    for (const [path, handler] of Object.entries(routes)) {
-      RED.httpNode.get(path, (req: Request, res: Response) => {
-        try {
-          handler(req, res);
-        } catch (err) {
-          node.error(`${path}: ${(err as Error).message}`);
-          res.status(500).json({ error: 'внутренняя ошибка, подробности в журнале Node-RED / internal error, see the Node-RED log' });
-        }
+    const routes = apiRoutes(ctx);
+    for (const route of routes) {
+      RED.httpNode[route.method](route.path, ...(route.method === 'post' ? parseBody : []), (req: Request, res: Response) => {
+        const user = (req as Request & { twinUser?: string }).twinUser ?? 'anonymous';
+        route.handle({ query: req.query as Record<string, unknown>, params: req.params, body: req.body, user }).then(
+          (body) => res.json(body),
+          (err: Error) => {
+            if (err instanceof ApiError) {
+              res.status(err.status).json({ error: err.message });
+              return;
+            }
+            node.error(`${req.method} ${route.path}: ${err.message}`);
+            res.status(500).json({ error: 'внутренняя ошибка, подробности в журнале Node-RED / internal error, see the Node-RED log' });
+          },
+        );
       });
     }
-    node.status({ fill: 'green', shape: 'dot', text: `${API_ROOT}/fleet, /site` });
+    node.status({ fill: 'green', shape: 'dot', text: `/api/v1: ${routes.length} маршрутов` });
     node.on('close', (_removed, done) => {
-      removeRoutes(RED, Object.keys(routes));
-      done();
+      removeRoutes(RED, routes.map((r) => r.path));
+      void (lease?.release() ?? Promise.resolve()).then(() => done());
     });
   });

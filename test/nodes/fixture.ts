@@ -24,6 +24,7 @@ const modules = [
   'twin-api',
   'twin-modbus-poller',
   'twin-modbus-decode',
+  'twin-downtime',
 ].map((t) => require(path.join(__dirname, '..', '..', 'nodes', t, `${t}.js`)));
 export const twinNodes = modules.map((m, i) =>
   i === 0

@@ -1,0 +1,75 @@
+import { Db } from '../store/db';
+import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
+import { lossOf, Pricing, REASONS } from '../downtime';
+import { SiteModel, PricePoint, localDate } from '../site';
+
+/** Config node prices, extended by those entered on the dashboard (same date: the entered one wins). */
+export function mergeHistory(config: PricePoint[], entered: PricePoint[]): PricePoint[] {
+  const byDate = new Map(config.map((p) => [p.from, p.value]));
+  for (const p of entered) byDate.set(p.from, p.value);
+  return [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([from, value]) => ({ from, value }));
+}
+
+export async function sitePricing(db: Db, site: SiteModel, fromDay: string, toDay: string): Promise<Pricing> {
+  const [entered, plan] = await Promise.all([priceHistory(db), planKwh(db, fromDay, toDay)]);
+  return {
+    tz: site.tz,
+    tariff_rub_per_kwh: mergeHistory(site.economics.tariff_rub_per_kwh, entered.tariff_rub_per_kwh),
+    gas_rub_per_m3: mergeHistory(site.economics.gas_rub_per_m3, entered.gas_rub_per_m3),
+    planKwh: (unit, day) => plan.get(`${unit}|${day}`),
+  };
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * GET /api/v1/downtime: the events overlapping the period, each clipped to it (an open one to now),
+ * with lost kWh and ₽; totals, per unit, and a Pareto of reasons by lost ₽.
+ */
+export async function downtimeReport(db: Db, site: SiteModel, from: number, to: number, unit: string | undefined, now: number) {
+  const until = Math.min(to, now);
+  const pricing = await sitePricing(db, site, localDate(from, site.tz), localDate(until, site.tz));
+  const events = (await listEvents(db, from, to, unit)).filter((e) => site.unit(e.unit));
+  const rows = events.map((e) => {
+    const start = Math.max(e.start, from);
+    const end = Math.min(e.end ?? until, until);
+    const loss = end > start ? lossOf({ ...e, start }, end, site.unit(e.unit)!, pricing) : { hours: 0, lost_kwh: 0, lost_rub: 0 };
+    return {
+      id: e.id,
+      unit: e.unit,
+      name: site.unit(e.unit)!.name,
+      state: e.state,
+      category: e.category,
+      reason: e.reason ?? null,
+      reason_text: e.reason ? REASONS[e.reason]?.ru ?? e.reason : null,
+      comment: e.comment ?? null,
+      tagged_by: e.tagged_by ?? null,
+      tagged_at: e.tagged_at === undefined ? null : new Date(e.tagged_at).toISOString(),
+      start: new Date(e.start).toISOString(),
+      end: e.end === undefined ? null : new Date(e.end).toISOString(),
+      ongoing: e.end === undefined,
+      hours: round(loss.hours, 4),
+      lost_kwh: round(loss.lost_kwh, 1),
+      lost_rub: round(loss.lost_rub, 2),
+    };
+  });
+  const total = (list: typeof rows) => ({
+    events: list.length,
+    hours: round(list.reduce((a, r) => a + r.hours, 0), 4),
+    lost_kwh: round(list.reduce((a, r) => a + r.lost_kwh, 0), 1),
+    lost_rub: round(list.reduce((a, r) => a + r.lost_rub, 0), 2),
+  });
+  const units = [...new Set(rows.map((r) => r.unit))];
+  const reasons = [...new Set(rows.map((r) => r.reason ?? ''))];
+  const pareto = reasons
+    .map((reason) => ({ reason: reason || null, reason_text: reason ? REASONS[reason]?.ru ?? reason : 'Причина не указана', ...total(rows.filter((r) => (r.reason ?? '') === reason)) }))
+    .sort((a, b) => b.lost_rub - a.lost_rub);
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    events: rows,
+    totals: total(rows),
+    by_unit: units.map((u) => ({ unit: u, ...total(rows.filter((r) => r.unit === u)) })),
+    pareto,
+  };
+}

@@ -1,0 +1,47 @@
+/** Checks REST parameters; every problem becomes a 400 with what was wrong and what to do. */
+import { localMidnight, nextLocalMidnight } from '../site';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A calendar date that exists (2026-02-30 does not). */
+export function isRealDate(day: string): boolean {
+  if (!DATE_ONLY.test(day)) return false;
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
+/**
+ * A period: from/to as ISO-8601 with a zone, or as local dates of the site (YYYY-MM-DD: from its
+ * start; `to` through its end). At most maxDays long, so a typo cannot ask for a century.
+ */
+export function parsePeriod(q: Record<string, unknown>, tz: string, maxDays = 400): { from: number; to: number } {
+  const one = (name: 'from' | 'to'): number => {
+    const v = q[name];
+    if (typeof v !== 'string' || v === '') throw new ApiError(400, `нужен параметр ${name} (ISO-8601 или ГГГГ-ММ-ДД) / ${name} is required`);
+    if (isRealDate(v)) return name === 'from' ? localMidnight(v, tz) : nextLocalMidnight(localMidnight(v, tz), tz);
+    if (ISO_ZONED.test(v) && isRealDate(v.slice(0, 10))) {
+      const ms = Date.parse(v);
+      if (Number.isFinite(ms)) return ms;
+    }
+    throw new ApiError(400, `${name}=${v.slice(0, 40)}: дата не распознана, пример 2026-11-27 или 2026-11-27T08:00:00+03:00 / unparsable ${name}`);
+  };
+  const from = one('from');
+  const to = one('to');
+  if (from >= to) throw new ApiError(400, 'from должен быть раньше to / from must be before to');
+  if (to - from > maxDays * 86_400_000) throw new ApiError(400, `период длиннее ${maxDays} дней: запросите по частям / period longer than ${maxDays} days`);
+  return { from, to };
+}
+
+export function parseUnit(q: Record<string, unknown>, known: (u: string) => boolean): string | undefined {
+  const u = q.unit;
+  if (u === undefined || u === '') return undefined;
+  if (typeof u !== 'string' || !known(u)) throw new ApiError(400, `агрегат ${String(u).slice(0, 40)} не настроен / unknown unit`);
+  return u;
+}

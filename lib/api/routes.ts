@@ -1,0 +1,120 @@
+/**
+ * The REST API (DESIGN.md "REST API (out)") as plain handlers: query, params and body in, JSON
+ * out, ApiError for what the caller got wrong. The twin-api node mounts them on Node-RED.
+ */
+import { Db } from '../store/db';
+import { SiteModel, localDate } from '../site';
+import { REASONS } from '../downtime';
+import { tagEvent, upsertPlan, planKwh, setPrice, priceHistory } from '../store/downtime-store';
+import { downtimeReport, mergeHistory } from './downtime-report';
+import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
+import { parsePlanCsv, PlanRow } from '../plan-csv';
+
+export interface ApiRequest {
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+  body: unknown;
+  user: string;
+}
+
+export interface Route {
+  method: 'get' | 'post';
+  path: string;
+  handle(req: ApiRequest): Promise<unknown>;
+}
+
+export interface ApiContext {
+  site: SiteModel;
+  /** the database, or an ApiError(503) when there is none */
+  db(): Promise<Db>;
+  now(): number;
+}
+
+export function apiRoutes(ctx: ApiContext): Route[] {
+  const { site } = ctx;
+  const known = (u: string) => Boolean(site.unit(u));
+  return [
+    { method: 'get', path: '/api/v1/fleet', handle: async () => site.fleet(ctx.now()) },
+    {
+      method: 'get',
+      path: '/api/v1/site',
+      handle: async () => {
+        const entered = await ctx.db().then(priceHistory, () => undefined);
+        const economics = entered
+          ? { tariff_rub_per_kwh: mergeHistory(site.economics.tariff_rub_per_kwh, entered.tariff_rub_per_kwh), gas_rub_per_m3: mergeHistory(site.economics.gas_rub_per_m3, entered.gas_rub_per_m3) }
+          : site.economics;
+        return site.describe(localDate(ctx.now(), site.tz), economics);
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/downtime',
+      handle: async ({ query }) => {
+        const { from, to } = parsePeriod(query, site.tz);
+        return downtimeReport(await ctx.db(), site, from, to, parseUnit(query, known), ctx.now());
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/downtime/:id/reason',
+      handle: async ({ params, body, user }) => {
+        const id = Number(params.id);
+        const b = (body ?? {}) as { reason?: unknown; comment?: unknown };
+        if (!Number.isInteger(id) || id < 1) throw new ApiError(400, 'id простоя — целое число / id must be an integer');
+        if (typeof b.reason !== 'string' || !REASONS[b.reason]) {
+          throw new ApiError(400, `reason — одно из: ${Object.keys(REASONS).join(', ')} / unknown reason`);
+        }
+        if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 500)) throw new ApiError(400, 'comment — текст до 500 символов / comment must be text up to 500 characters');
+        const event = await tagEvent(await ctx.db(), id, b.reason, REASONS[b.reason].category, (b.comment as string | undefined)?.trim() || undefined, user);
+        if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
+        return event;
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/plan',
+      handle: async ({ query }) => {
+        const { from, to } = parsePeriod(query, site.tz);
+        const plan = await planKwh(await ctx.db(), localDate(from, site.tz), localDate(to - 1, site.tz));
+        return { rows: [...plan.entries()].map(([k, kwh]) => ({ unit: k.split('|')[0], day: k.split('|')[1], kwh })) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/plan',
+      handle: async ({ body }) => {
+        let rows: PlanRow[];
+        if (typeof body === 'string') {
+          try {
+            rows = parsePlanCsv(body, known);
+          } catch (err) {
+            throw new ApiError(400, (err as Error).message);
+          }
+        } else if (Array.isArray(body)) {
+          rows = body.map((r, i) => {
+            const { unit, day, kwh } = (r ?? {}) as Partial<PlanRow>;
+            if (typeof unit !== 'string' || !known(unit) || typeof day !== 'string' || !isRealDate(day) || typeof kwh !== 'number' || !(kwh >= 0)) {
+              throw new ApiError(400, `строка ${i + 1}: нужно {unit: настроенный агрегат, day: ГГГГ-ММ-ДД, kwh: число ≥ 0} / bad row`);
+            }
+            return { unit, day, kwh };
+          });
+        } else throw new ApiError(400, 'тело: JSON-массив [{unit, day, kwh}] или CSV (text/csv) / body must be a JSON array or CSV');
+        return { stored: await upsertPlan(await ctx.db(), rows) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/settings/prices',
+      handle: async ({ body, user }) => {
+        const b = (body ?? {}) as { kind?: unknown; from?: unknown; value?: unknown };
+        const value = typeof b.value === 'string' ? Number(b.value.replace(',', '.')) : b.value;
+        if (b.kind !== 'tariff_rub_per_kwh' && b.kind !== 'gas_rub_per_1000m3') throw new ApiError(400, 'kind: tariff_rub_per_kwh или gas_rub_per_1000m3 / unknown kind');
+        if (typeof b.from !== 'string' || !isRealDate(b.from)) throw new ApiError(400, 'from — дата начала действия ГГГГ-ММ-ДД / from must be a date');
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e6) throw new ApiError(400, 'value — число ≥ 0 / value must be a number ≥ 0');
+        const kind = b.kind === 'tariff_rub_per_kwh' ? 'tariff_rub_per_kwh' : 'gas_rub_per_m3';
+        await setPrice(await ctx.db(), kind, b.from, kind === 'gas_rub_per_m3' ? value / 1000 : value, user);
+        return { kind, from: b.from, value: kind === 'gas_rub_per_m3' ? value / 1000 : value };
+      },
+    },
+  ];
+}
