@@ -113,6 +113,11 @@ export class ModbusPoller {
         const c = this.newClient();
         c.setTimeout(this.o.timeoutMs);
         await c.connectTCP(this.o.host, { port: this.o.port });
+        if (this.stopped) {
+          // stop() came while connecting: this socket is ours to close (gateways allow few clients).
+          await new Promise<void>((r) => c.close(() => r()));
+          return;
+        }
         c.setID(this.o.unitId);
         this.client = c;
       }

@@ -10,7 +10,8 @@ export const PRESETS: Record<string, RegisterMap> = {
 
 /** The map a node is configured with: a preset id, or "custom" with its JSON. */
 export function mapFromConfig(preset: string, customJson: string): RegisterMap {
-  if (preset && preset !== 'custom') {
+  if (!preset) throw new Error('не выбрана карта регистров: выберите готовую или «своя карта» / no register map selected');
+  if (preset !== 'custom') {
     const m = PRESETS[preset];
     if (!m) throw new Error(`карта «${preset}» не найдена, есть: ${Object.keys(PRESETS).join(', ')} / unknown preset`);
     return m;

@@ -69,6 +69,7 @@ export function parseRef(ref: number): { fn: ModbusFunction; address: number } {
 export function resolveMap(map: RegisterMap): ResolvedSignal[] {
   const problems: string[] = [];
   if (!map || !Array.isArray(map.signals) || map.signals.length === 0) throw new Error('карта регистров: нужен непустой список signals / the map needs a signals list');
+  if (map.wordOrder !== undefined && map.wordOrder !== 'hi-lo' && map.wordOrder !== 'lo-hi') throw new Error(`карта «${map.name}»: wordOrder — hi-lo или lo-hi / wordOrder must be hi-lo or lo-hi`);
   const resolved: ResolvedSignal[] = [];
   map.signals.forEach((s, i) => {
     const where = `signals[${i}] (${s?.signal ?? '?'})`;
@@ -82,6 +83,10 @@ export function resolveMap(map: RegisterMap): ResolvedSignal[] {
       if (bitFn && s.type !== 'bit') throw new Error('coil/discrete — только тип bit / coils and discrete inputs are type bit');
       if (s.type === 'bit' && !bitFn && !(Number.isInteger(s.bit) && (s.bit as number) >= 0 && (s.bit as number) <= 15)) throw new Error('bit: номер бита 0…15 / bit must be 0-15');
       if (s.type === 'enum' && (!s.states || typeof s.states !== 'object')) throw new Error('enum: нужна таблица states / enum needs states');
+      if (s.wordOrder !== undefined && s.wordOrder !== 'hi-lo' && s.wordOrder !== 'lo-hi') throw new Error('wordOrder: hi-lo или lo-hi / wordOrder must be hi-lo or lo-hi');
+      for (const k of ['scale', 'offset'] as const) {
+        if (s[k] !== undefined && !(typeof s[k] === 'number' && Number.isFinite(s[k]))) throw new Error(`${k}: число (через точку, без кавычек) / ${k} must be a number`);
+      }
       resolved.push({ ...s, fn: loc.fn, address: loc.address as number, width: bitFn ? 1 : WIDTH[s.type] });
     } catch (err) {
       problems.push(`${where}: ${(err as Error).message}`);

@@ -16,7 +16,9 @@ export = (RED: NodeAPI) =>
     node.on('input', (msg, send, done) => {
       const p = msg.payload as unknown;
       const data = Array.isArray(p) ? p : Array.isArray((p as { data?: unknown })?.data) ? (p as { data: unknown[] }).data : undefined;
-      const start = typeof msg.start === 'number' ? msg.start : typeof msg.address === 'number' ? msg.address : defaultStart;
+      // Other Modbus nodes give the address as a number or a numeric string, in msg.start or msg.address.
+      const given = [msg.start, msg.address].find((v) => v !== undefined && v !== '' && Number.isFinite(Number(v)));
+      const start = given !== undefined ? Number(given) : defaultStart;
       if (!data || data.some((w) => typeof w !== 'number' && typeof w !== 'boolean')) {
         done(new Error('msg.payload должен быть массивом регистров (чисел) / msg.payload must be an array of register values'));
         return;
@@ -26,6 +28,10 @@ export = (RED: NodeAPI) =>
         return;
       }
       const fn = (typeof msg.fn === 'string' ? msg.fn : config.fn || 'holding') as ModbusFunction;
+      if (!['holding', 'input', 'coil', 'discrete'].includes(fn)) {
+        done(new Error(`msg.fn="${String(fn).slice(0, 20)}": holding, input, coil или discrete / unknown function`));
+        return;
+      }
       const values = decode(target.signals, [{ fn, start, count: data.length, data: data.map(Number) }], target.wordOrder);
       if (Object.keys(values).length === 0) {
         done(new Error(`в блоке ${fn} ${start}…${start + data.length - 1} нет ни одного сигнала карты «${target.mapName}» / no mapped signal in this block`));
