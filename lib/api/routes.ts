@@ -67,7 +67,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 500)) throw new ApiError(400, 'comment — текст до 500 символов / comment must be text up to 500 characters');
         const event = await tagEvent(await ctx.db(), id, b.reason, REASONS[b.reason].category, (b.comment as string | undefined)?.trim() || undefined, user);
         if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
-        return event;
+        const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+        return { ...event, start: iso(event.start), end: iso(event.end), tagged_at: iso(event.tagged_at) };
       },
     },
     {

@@ -27,7 +27,12 @@ export = (RED: NodeAPI) =>
     const ctx: ApiContext = {
       site,
       now: () => Date.now(),
-      db: () => (lease ? lease.connect() : Promise.reject(new ApiError(503, 'база данных не выбрана в узле twin-api / no database configured'))),
+      db: () =>
+        lease
+          ? lease.connect().catch((err: Error) => {
+              throw new ApiError(503, `база данных недоступна, повторите позже: ${err.message} / database unavailable`);
+            })
+          : Promise.reject(new ApiError(503, 'база данных не выбрана в узле twin-api / no database configured')),
     };
     const routes = apiRoutes(ctx);
     for (const route of routes) {
