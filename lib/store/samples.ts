@@ -17,14 +17,21 @@ export class SampleRows {
   }
 }
 
-/** Inserts a batch in one statement; a row already stored (same unit, signal, ts) is skipped. Returns rows inserted. */
+/**
+ * Inserts a batch in one statement; a row already stored (same unit, signal, ts) is skipped. Also
+ * moves each unit's latest sample time forward. Returns rows inserted.
+ */
 export async function insertSamples(db: Db, rows: SampleRows): Promise<number> {
   if (rows.length === 0) return 0;
   const r = await db.query<{ n: number }>(
-    `with ins as (
+    `with x as (select * from json_to_recordset($1::json) as x(u text, s text, t float8, v float8)),
+     ins as (
        insert into samples (unit, signal, ts, value)
-       select u, s, to_timestamp(t / 1000.0), v from json_to_recordset($1::json) as x(u text, s text, t float8, v float8)
-       on conflict do nothing returning 1)
+       select u, s, to_timestamp(t / 1000.0), v from x
+       on conflict do nothing returning 1),
+     latest as (
+       insert into unit_last_sample (unit, ts) select u, to_timestamp(max(t) / 1000.0) from x group by u
+       on conflict (unit) do update set ts = greatest(unit_last_sample.ts, excluded.ts))
      select count(*)::int as n from ins`,
     [rows.toJson()],
   );
@@ -46,9 +53,12 @@ export async function insertStateChanges(db: Db, changes: StateChange[]): Promis
   );
 }
 
-/** The latest state change of every unit, to resume after a restart. */
-export async function latestStates(db: Db): Promise<{ unit: string; state: string; since: Date }[]> {
-  return db.query(
-    `select distinct on (unit) unit, state, since from state_changes order by unit, since desc`,
+/** Each unit's latest state and latest sample time, to resume the state detector after a restart. */
+export async function resumePoints(db: Db): Promise<{ unit: string; state: string; since: number; last_ts: number }[]> {
+  const rows = await db.query<{ unit: string; state: string; since: number; last_ts: number }>(
+    `select s.unit, s.state, (extract(epoch from s.since) * 1000)::float8 as since, (extract(epoch from l.ts) * 1000)::float8 as last_ts
+     from (select distinct on (unit) unit, state, since from state_changes order by unit, since desc) s
+     join unit_last_sample l on l.unit = s.unit`,
   );
+  return rows.map((r) => ({ ...r, since: Number(r.since), last_ts: Number(r.last_ts) }));
 }

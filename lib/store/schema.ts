@@ -56,6 +56,17 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         primary key (kind, valid_from)
       );`,
   },
+  {
+    version: 3,
+    name: 'latest sample per unit',
+    sql: `
+      -- Where each unit's data stood, so the state detector resumes after a restart (and sees a gap).
+      create table unit_last_sample (
+        unit text collate "C" primary key,
+        ts   timestamptz not null
+      );
+      insert into unit_last_sample (unit, ts) select unit, max(ts) from samples group by unit;`,
+  },
 ];
 
 export interface SchemaInfo {

@@ -1,11 +1,17 @@
-import { NodeAPI, Node, every, requireSite, registerTwinNode } from '../red';
-import { SiteNode } from '../config-types';
-import { StateTracker } from '../../lib/state';
+import { NodeAPI, Node, NodeMessage, Send, Done, every, requireSite, registerTwinNode } from '../red';
+import { SiteNode, DatabaseNode } from '../config-types';
+import { StateTracker, UnitState } from '../../lib/state';
 import { Sample } from '../../lib/telemetry';
+import { resumePoints } from '../../lib/store/samples';
 
 interface StateConfig {
   site: string;
+  /** optional: resume each unit's state and data time from it after a restart */
+  database?: string;
 }
+
+/** How long samples wait for the resume points before they are processed without them. */
+const RESUME_WAIT_MS = 15_000;
 
 const STATE_RU: Record<string, string> = { run: 'работа', stop: 'останов', fault: 'авария', nodata: 'нет связи' };
 
@@ -25,7 +31,37 @@ export = (RED: NodeAPI) =>
       t.rules = cfg;
       return t;
     };
-    node.on('input', (msg, send, done) => {
+    // After a restart the detector carries on where the data stood (state, since, last sample):
+    // a stop stays one stop, a gap across the restart is still seen, redelivered samples are ignored.
+    let waiting: [NodeMessage, Send, Done][] | undefined;
+    const database = config.database ? (RED.nodes.getNode(config.database) as DatabaseNode | null) : null;
+    if (database) {
+      waiting = [];
+      const lease = database.lease();
+      const resumed = lease
+        .connect()
+        .then(resumePoints)
+        .then((points) => {
+          for (const p of points) {
+            const t = tracker(p.unit);
+            if (!t) continue;
+            t.restore(p.state as UnitState, p.since, p.last_ts);
+            model.live.state(p.unit, p.state as UnitState, p.since);
+          }
+          node.log(`состояние восстановлено для ${points.length} агрегатов / state resumed for ${points.length} units`);
+        });
+      const timeout = new Promise<void>((_r, reject) => setTimeout(() => reject(new Error(`нет ответа за ${RESUME_WAIT_MS / 1000} с`)), RESUME_WAIT_MS));
+      void Promise.race([resumed, timeout])
+        .catch((err: Error) => node.warn(`состояние не восстановлено, начинаю с нуля / could not resume state: ${err.message}`))
+        .finally(() => {
+          const queued = waiting ?? [];
+          waiting = undefined;
+          void lease.release();
+          for (const [m, s, d] of queued) handle(m, s, d);
+        });
+    }
+
+    const handle = (msg: NodeMessage, send: Send, done: Done) => {
       const s = msg.payload as Sample;
       const t = s && typeof s === 'object' && typeof s.unit === 'string' ? tracker(s.unit) : undefined;
       if (!t || typeof s.ts !== 'number' || !s.values) {
@@ -38,6 +74,10 @@ export = (RED: NodeAPI) =>
       msg.state = t.state;
       send([msg, changes.length ? changes.map((c) => ({ topic: `energy/${s.site}/${c.unit}/state`, payload: c })) : null] as never);
       done();
+    };
+    node.on('input', (msg, send, done) => {
+      if (waiting) waiting.push([msg, send, done]);
+      else handle(msg, send, done);
     });
     every(node, 2000, () => {
       const f = model.fleet(Date.now());

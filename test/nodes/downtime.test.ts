@@ -9,7 +9,7 @@ function flow(): FlowNode[] {
     ...siteConfig(),
     { id: 'db', type: 'twin-database', retentionDays: '36500' },
     { id: 'norm', type: 'twin-normalize', site: 'site', wires: [['state'], []] },
-    { id: 'state', type: 'twin-state', site: 'site', wires: [['store'], ['store', 'down']] },
+    { id: 'state', type: 'twin-state', site: 'site', database: 'db', wires: [['store'], ['store', 'down']] },
     { id: 'store', type: 'twin-store', database: 'db', batchSize: '100', maxDelayMs: '20' },
     { id: 'down', type: 'twin-downtime', site: 'site', database: 'db', wires: [['down-out']] },
     { id: 'down-out', type: 'helper' },
@@ -57,6 +57,25 @@ describe('twin-downtime node and the downtime API (embedded PGlite)', function (
     assert.equal(e.category, 'unplanned');
     assert.equal(e.hours, 0.0667);
     assert.equal(e.lost_kwh, 179);
+  });
+
+  it('a gap in the data across a restart is still a nodata event, and redelivered samples change nothing', async function () {
+    await load(flow());
+    feed([[0, 1], [30, 1], [60, 1], [90, 1], [120, 1]]);
+    // wait until the last sample is stored (the state detector resumes from the stored data)
+    await until(async () => (await api().get('/api/v1/fleet')).body.units[0].state === 'run', 10_000, 'run');
+    await new Promise((r) => setTimeout(r, 500));
+    await helper.unload();
+    await load(flow());
+    // The broker redelivers 120 s (already seen), then the unit's data resumes only at 600 s.
+    feed([[120, 1], [600, 1], [630, 1]]);
+    await until(async () => (await journal()).events[0]?.ongoing === false, 20_000, 'the gap event');
+    const [e, ...rest] = (await journal()).events;
+    // last sample 120 s + 60 s timeout = 180 s → next sample 600 s: 420 s without data
+    assert.equal(rest.length, 0);
+    assert.equal(e.state, 'nodata');
+    assert.equal(e.start, new Date(T0 + 180 * S).toISOString());
+    assert.equal(e.end, new Date(T0 + 600 * S).toISOString());
   });
 
   it('an operator reason changes the category and the totals; bad input is refused with a reason', async function () {
