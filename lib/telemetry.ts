@@ -66,7 +66,8 @@ export function parseTs(ts: unknown): number | Reject {
     return reject('no_ts', 'нет поля ts: добавьте время измерения (ISO-8601 с зоной или epoch ms) / missing ts: add the source time');
   }
   if (typeof ts === 'number') {
-    if (!Number.isFinite(ts) || ts < MIN_EPOCH_MS) {
+    // Beyond ±8.64e15 ms JavaScript has no date at all (found by the fuzz test).
+    if (!Number.isFinite(ts) || ts < MIN_EPOCH_MS || ts > 8.64e15) {
       return reject('bad_ts', `ts=${ts} не похоже на epoch в миллисекундах (секунды умножьте на 1000) / ts is not epoch milliseconds`);
     }
     return ts;
