@@ -1,5 +1,6 @@
 import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
+import { lastSamples } from '../store/samples';
 import { lossOf, Pricing, REASONS } from '../downtime';
 import { SiteModel, PricePoint, localDate } from '../site';
 
@@ -30,9 +31,13 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
   const until = Math.min(to, now);
   const pricing = await sitePricing(db, site, localDate(from, site.tz), localDate(until, site.tz));
   const events = (await listEvents(db, from, to, unit)).filter((e) => site.unit(e.unit));
+  const last = await lastSamples(db);
   const rows = events.map((e) => {
     const start = Math.max(e.start, from);
-    const end = Math.min(e.end ?? until, until);
+    // An ongoing stop of a unit that has gone silent is known only until its last sample + timeout:
+    // what follows is «Нет связи», recorded when data resumes. Counting it as a stop would invent losses.
+    const silentFrom = (last.get(e.unit) ?? Infinity) + site.unit(e.unit)!.timeout_s * 1000;
+    const end = Math.min(e.end ?? Math.min(until, silentFrom), until);
     const loss = end > start ? lossOf({ ...e, start }, end, site.unit(e.unit)!, pricing) : { hours: 0, lost_kwh: 0, lost_rub: 0 };
     return {
       id: e.id,
@@ -69,7 +74,7 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
     to: new Date(to).toISOString(),
     events: rows,
     totals: total(rows),
-    by_unit: units.map((u) => ({ unit: u, ...total(rows.filter((r) => r.unit === u)) })),
+    by_unit: units.map((u) => ({ unit: u, name: site.unit(u)!.name, ...total(rows.filter((r) => r.unit === u)) })),
     pareto,
   };
 }

@@ -65,6 +65,9 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           throw new ApiError(400, `reason — одно из: ${Object.keys(REASONS).join(', ')} / unknown reason`);
         }
         if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 500)) throw new ApiError(400, 'comment — текст до 500 символов / comment must be text up to 500 characters');
+        if (b.reason === 'emergency' && !(typeof b.comment === 'string' && b.comment.trim())) {
+          throw new ApiError(400, 'для аварийного останова опишите причину в comment / an emergency stop needs a comment');
+        }
         const event = await tagEvent(await ctx.db(), id, b.reason, REASONS[b.reason].category, (b.comment as string | undefined)?.trim() || undefined, user);
         if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
         const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());

@@ -4,6 +4,7 @@ import parseBasic from 'basic-auth';
 import { Authenticator, Role, atLeast, requiredRole } from './auth';
 
 const REALM = 'Basic realm="Energy Twin", charset="UTF-8"';
+const ROLE_RU: Record<Role, string> = { viewer: 'директора (просмотр)', operator: 'оператора', admin: 'администратора' };
 
 /** Express middleware: 401 without a valid login, 403 when the role is not enough. */
 export function httpAuth(auth: Authenticator) {
@@ -21,7 +22,7 @@ export function httpAuth(auth: Authenticator) {
         }
         const needed = requiredRole(req.method, req.path);
         if (!atLeast(role, needed)) {
-          res.status(403).json({ error: `недостаточно прав: нужна роль ${needed}, у вас ${role} / role ${needed} required` });
+          res.status(403).json({ error: `недостаточно прав: нужен вход ${ROLE_RU[needed]}, у вас — ${ROLE_RU[role]} / role ${needed} required` });
           return;
         }
         Object.assign(req, { twinRole: role, twinUser: creds.name });

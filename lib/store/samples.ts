@@ -53,6 +53,12 @@ export async function insertStateChanges(db: Db, changes: StateChange[]): Promis
   );
 }
 
+/** Each unit's latest sample time (epoch ms). */
+export async function lastSamples(db: Db): Promise<Map<string, number>> {
+  const rows = await db.query<{ unit: string; ms: number }>('select unit, (extract(epoch from ts) * 1000)::float8 as ms from unit_last_sample');
+  return new Map(rows.map((r) => [r.unit, Number(r.ms)]));
+}
+
 /** Each unit's latest state and latest sample time, to resume the state detector after a restart. */
 export async function resumePoints(db: Db): Promise<{ unit: string; state: string; since: number; last_ts: number }[]> {
   const rows = await db.query<{ unit: string; state: string; since: number; last_ts: number }>(

@@ -161,4 +161,63 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       await browser.close();
     }
   });
+
+  it('the operator tags the reserve unit\'s stop in the journal: category and totals follow', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage({
+        viewport: { width: 1280, height: 800 },
+        locale: 'ru-RU',
+        httpCredentials: { username: 'operator', password: LOGINS.operator },
+      });
+      // gpu4 is the simulator's reserve unit: stopped since the start, an ongoing «Внеплановый» stop.
+      const row = page.locator('[data-testid=event-row][data-unit=gpu4]');
+      await until(
+        async () => {
+          await page.goto(`${base}/dashboard/journal`);
+          return row
+            .first()
+            .waitFor({ timeout: 5000 })
+            .then(() => true, () => false);
+        },
+        60_000,
+        'the gpu4 stop in the journal',
+      );
+      assert.equal((await row.first().locator('[data-testid=event-category]').textContent())?.trim(), 'Внеплановый');
+      // It loses 3356 × 0.8 = 2684.8 kW while it stands: a minute is 44.7 kWh, so after ~20 s it shows > 0.
+      await until(async () => {
+        await page.click('[data-testid=period-today]').catch(() => undefined);
+        return (await page.textContent('[data-testid=total-kwh]'))?.trim() !== '0';
+      }, 30_000, 'a loss to show');
+      const rubBefore = (await page.textContent('[data-testid=total-rub]'))?.trim();
+      assert.match(rubBefore ?? '', /^[\d\u00a0 ]+$/, 'a ru-RU number (space-grouped)');
+      await row.first().locator('[data-testid=reason-select]').selectOption('reserve');
+      await row.first().locator('[data-testid=reason-save]').click();
+      await until(async () => (await row.first().locator('[data-testid=event-category]').textContent())?.trim() === 'Резерв', 15_000, 'the category to follow');
+      // A reserve stop loses nothing: with no other stop today the totals drop to 0 ₽.
+      const others = await page.locator('[data-testid=event-row]:not([data-unit=gpu4])').count();
+      if (others === 0) await until(async () => (await page.textContent('[data-testid=total-rub]'))?.trim() === '0', 15_000, 'totals to drop to 0');
+      const hourAgo = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString());
+      const soon = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+      const api = await getJson(`${base}/api/v1/downtime?from=${hourAgo}&to=${soon}`);
+      const gpu4 = api.events.find((e: any) => e.unit === 'gpu4' && e.ongoing);
+      assert.equal(gpu4.category, 'reserve');
+      assert.equal(gpu4.tagged_by, 'operator');
+      assert.equal(gpu4.lost_rub, 0);
+      assert.match((await page.textContent('table')) ?? '', /₽/);
+      const shot = path.join(OUTPUT_DIR, 'e2e-journal.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+    } finally {
+      await browser.close();
+    }
+  });
 });

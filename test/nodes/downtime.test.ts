@@ -43,6 +43,12 @@ describe('twin-downtime node and the downtime API (embedded PGlite)', function (
     // run at 0 and 30 s; stop from 60 s (held past the 10 s debounce at 90 s)
     feed([[0, 1], [30, 1], [60, 0], [90, 0], [120, 0]]);
     await until(async () => (await journal()).events.length === 1, 20_000, 'the open stop');
+    // The stop is ongoing, but its data ended at 120 s: it counts to 120 s + 60 s timeout, not to now.
+    // 60 s → 180 s = 120 s = 0.0333 h × 2684.8 kW = 89.5 kWh
+    const ongoing = (await journal()).events[0];
+    assert.equal(ongoing.ongoing, true);
+    assert.equal(ongoing.hours, 0.0333);
+    assert.equal(ongoing.lost_kwh, 89.5);
     await helper.unload(); // the app stops mid-stop
     await load(flow());
     // After the restart the first samples say "stop" again (since 150 s), then the unit runs from 300 s.
