@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Client } from 'pg';
+import { freshPgDatabase } from '../test/support/pg';
 
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const SECONDS = Number(process.env.BENCH_SECONDS || 60);
@@ -32,21 +32,6 @@ function freePort(): Promise<number> {
   });
 }
 
-async function freshPgDatabase(): Promise<string | undefined> {
-  const c = new Client({ connectionString: PG_ADMIN });
-  try {
-    await c.connect();
-    await c.query('drop database if exists energy_twin_bench with (force)');
-    await c.query('create database energy_twin_bench');
-    const u = new URL(PG_ADMIN);
-    u.pathname = '/energy_twin_bench';
-    return u.toString();
-  } catch {
-    return undefined;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 async function run(pointsPerSec: number, env: NodeJS.ProcessEnv): Promise<Result> {
   const r = spawnSync(process.execPath, [path.join(__dirname, 'ingest-run.js'), String(pointsPerSec), String(SECONDS)], {
@@ -91,7 +76,7 @@ async function main(): Promise<void> {
   const results = [
     await suite('embedded (aedes + PGlite)', embeddedRate, async () => ({ DATABASE_URL: '', MQTT_URL: '' })),
     await suite('PostgreSQL + Mosquitto', pgRate, async () => {
-      const url = await freshPgDatabase();
+      const url = await freshPgDatabase(PG_ADMIN, 'energy_twin_bench').catch(() => undefined);
       return url ? { DATABASE_URL: url, MQTT_URL: MQTT } : undefined;
     }),
   ];

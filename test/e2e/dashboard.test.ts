@@ -27,6 +27,21 @@ function freePort(): Promise<number> {
 const LOGINS = { admin: 'e2e-admin-pass', operator: 'e2e-operator-pass', director: 'e2e-director-pass' };
 const basic = (user: keyof typeof LOGINS) => 'Basic ' + Buffer.from(`${user}:${LOGINS[user]}`).toString('base64');
 
+/** A page in headless Chromium (Debian's, driven by playwright-core) logged in as `user`. */
+async function withPage(user: keyof typeof LOGINS, fn: (page: import('playwright-core').Page) => Promise<void>): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', httpCredentials: { username: user, password: LOGINS[user] } });
+    await fn(page);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function getJson(url: string): Promise<any> {
   const r = await fetch(url, { headers: { authorization: basic('director') } });
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
@@ -122,17 +137,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       console.log('      skipped: no Chromium (apt-get install chromium)');
       this.skip();
     }
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      const page = await browser.newPage({
-        viewport: { width: 1280, height: 800 },
-        locale: 'ru-RU',
-        httpCredentials: { username: 'director', password: LOGINS.director },
-      });
+    await withPage('director', async (page) => {
       await page.goto(`${base}/dashboard`);
       await page.waitForSelector('.twin-tile', { timeout: 30_000 });
       // The page and the API are read a moment apart: compare until they agree (the plant is live).
@@ -157,9 +162,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       const shot = path.join(OUTPUT_DIR, 'e2e-dashboard.png');
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('the operator tags the reserve unit\'s stop in the journal: category and totals follow', async function () {
@@ -167,17 +170,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       console.log('      skipped: no Chromium (apt-get install chromium)');
       this.skip();
     }
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      const page = await browser.newPage({
-        viewport: { width: 1280, height: 800 },
-        locale: 'ru-RU',
-        httpCredentials: { username: 'operator', password: LOGINS.operator },
-      });
+    await withPage('operator', async (page) => {
       // gpu4 is the simulator's reserve unit: stopped since the start, an ongoing «Внеплановый» stop.
       const row = page.locator('[data-testid=event-row][data-unit=gpu4]');
       await until(
@@ -216,8 +209,6 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       const shot = path.join(OUTPUT_DIR, 'e2e-journal.png');
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

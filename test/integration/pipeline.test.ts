@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import { Client } from 'pg';
+import { freshPgDatabase } from '../support/pg';
 import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixture';
 import { startEmbeddedBroker } from '../../lib/runtime/broker';
 import { acquireDb } from '../../lib/store/db';
@@ -94,15 +94,7 @@ describe('integration: MQTT → normalize → state → store', function () {
       console.log('      skipped: no MQTT broker (set TEST_MQTT_URL)');
       this.skip();
     }
-    const admin = new Client({ connectionString: pgAdminUrl });
-    await admin.connect();
-    await admin.query('drop database if exists energy_twin_it with (force)');
-    await admin.query('create database energy_twin_it');
-    await admin.end();
-    const itUrl = new URL(pgAdminUrl as string);
-    itUrl.pathname = '/energy_twin_it';
-
-    const real = await runThrough(mqttUrl as string, itUrl.toString());
+    const real = await runThrough(mqttUrl as string, await freshPgDatabase(pgAdminUrl as string, 'energy_twin_it'));
     const broker = await startEmbeddedBroker(0);
     let embedded;
     try {

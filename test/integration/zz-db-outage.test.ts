@@ -7,6 +7,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
+import { freshPgDatabase } from '../support/pg';
 import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixture';
 
 const cluster = () => fs.readdirSync('/etc/postgresql')[0];
@@ -27,13 +28,7 @@ describe('integration: a 30 s PostgreSQL outage under a steady stream', function
       console.log('      skipped: no PostgreSQL outage allowed here (TEST_PG_OUTAGE=1 with TEST_DATABASE_URL, TEST_MQTT_URL)');
       this.skip();
     }
-    const admin = new Client({ connectionString: pgAdmin });
-    await admin.connect();
-    await admin.query('drop database if exists energy_twin_outage with (force)');
-    await admin.query('create database energy_twin_outage');
-    await admin.end();
-    const url = new URL(pgAdmin as string);
-    url.pathname = '/energy_twin_outage';
+    const url = new URL(await freshPgDatabase(pgAdmin as string, 'energy_twin_outage'));
     process.env.TWIN_DATA_DIR = tmpDir('twin-outage');
 
     const flow: FlowNode[] = [
