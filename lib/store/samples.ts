@@ -30,7 +30,8 @@ export async function insertSamples(db: Db, rows: SampleRows): Promise<number> {
        select u, s, to_timestamp(t / 1000.0), v from x
        on conflict do nothing returning 1),
      latest as (
-       insert into unit_last_sample (unit, ts) select u, to_timestamp(max(t) / 1000.0) from x group by u
+       -- in unit order, so two batches written at once lock these rows in the same order (no deadlock)
+       insert into unit_last_sample (unit, ts) select u, to_timestamp(max(t) / 1000.0) from x group by u order by u
        on conflict (unit) do update set ts = greatest(unit_last_sample.ts, excluded.ts))
      select count(*)::int as n from ins`,
     [rows.toJson()],
