@@ -29,7 +29,7 @@ function benchFlow(): object[] {
     site,
     ...units,
     { id: 'db', type: 'twin-database', retentionDays: '36500' },
-    { id: 'broker', type: 'twin-broker', clientId: `bench-twin-${process.pid}` },
+    { id: 'broker', type: 'twin-broker', clientId: 'energy-twin-bench' },
     { id: 'in', type: 'twin-mqtt-in', z: 'tab', broker: 'broker', topic: 'energy/bench/+/telemetry', wires: [['norm']] },
     { id: 'norm', type: 'twin-normalize', z: 'tab', site: 'site', wires: [['state'], []] },
     { id: 'state', type: 'twin-state', z: 'tab', site: 'site', wires: [['store'], ['store']] },

@@ -33,7 +33,7 @@ function flow(): FlowNode[] {
   return [
     ...siteConfig(),
     { id: 'db', type: 'twin-database', retentionDays: '36500' },
-    { id: 'broker', type: 'twin-broker', clientId: `it-${process.pid}-${Date.now()}` },
+    { id: 'broker', type: 'twin-broker', clientId: 'energy-twin-test-pipeline' },
     { id: 'in', type: 'twin-mqtt-in', broker: 'broker', topic: 'energy/t1/+/telemetry', wires: [['norm']] },
     { id: 'norm', type: 'twin-normalize', site: 'site', wires: [['state'], []] },
     { id: 'state', type: 'twin-state', site: 'site', wires: [['store'], ['store']] },

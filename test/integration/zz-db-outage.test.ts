@@ -34,7 +34,7 @@ describe('integration: a 30 s PostgreSQL outage under a steady stream', function
     const flow: FlowNode[] = [
       ...siteConfig(),
       { id: 'db', type: 'twin-database', retentionDays: '36500' },
-      { id: 'broker', type: 'twin-broker', clientId: `outage-${process.pid}-${Date.now()}` },
+      { id: 'broker', type: 'twin-broker', clientId: 'energy-twin-test-outage' },
       { id: 'in', type: 'twin-mqtt-in', broker: 'broker', topic: 'energy/t1/+/telemetry', wires: [['norm']] },
       { id: 'norm', type: 'twin-normalize', site: 'site', wires: [['store'], []] },
       { id: 'store', type: 'twin-store', database: 'db', batchSize: '500', maxDelayMs: '100' },
