@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { freshPgDatabase } from '../support/pg';
+import { clearSession } from '../support/mqtt';
 import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixture';
 import { startEmbeddedBroker } from '../../lib/runtime/broker';
 import { acquireDb } from '../../lib/store/db';
@@ -51,6 +52,7 @@ async function publishTwice(url: string, messages: { topic: string; payload: str
 async function runThrough(brokerUrl: string, databaseUrl: string | undefined): Promise<{ rows: string[]; states: string[] }> {
   const dataDir = tmpDir('twin-it');
   process.env.TWIN_DATA_DIR = dataDir;
+  await clearSession(brokerUrl, 'energy-twin-test-pipeline');
   await load(flow(), { broker: { url: brokerUrl }, db: databaseUrl ? { url: databaseUrl } : {} });
   await until(() => (helper.getNode('broker') as any).client?.connected, 10_000, 'the flow to connect');
   // Share the flow's database handle (PGlite allows one owner of its folder).
@@ -73,6 +75,7 @@ async function runThrough(brokerUrl: string, databaseUrl: string | undefined): P
   } finally {
     await helper.unload();
     await lease.release();
+    await clearSession(brokerUrl, 'energy-twin-test-pipeline');
   }
 }
 

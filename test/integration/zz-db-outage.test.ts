@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { freshPgDatabase } from '../support/pg';
+import { clearSession } from '../support/mqtt';
 import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixture';
 
 const cluster = () => fs.readdirSync('/etc/postgresql')[0];
@@ -29,6 +30,7 @@ describe('integration: a 30 s PostgreSQL outage under a steady stream', function
       this.skip();
     }
     const url = new URL(await freshPgDatabase(pgAdmin as string, 'energy_twin_outage'));
+    await clearSession(mqttUrl as string, 'energy-twin-test-outage');
     process.env.TWIN_DATA_DIR = tmpDir('twin-outage');
 
     const flow: FlowNode[] = [
@@ -90,6 +92,8 @@ describe('integration: a 30 s PostgreSQL outage under a steady stream', function
     const r = (await check.query('select count(*)::int as n, count(distinct (unit, signal, ts))::int as d from samples')).rows[0];
     await check.end();
     console.log(`      sent ${sent} messages = ${expected} rows; stored ${r.n}, distinct ${r.d}, lost ${expected - r.n}`);
+    await helper.unload();
+    await clearSession(mqttUrl as string, 'energy-twin-test-outage');
     assert.equal(r.n, expected);
     assert.equal(r.d, expected);
   });

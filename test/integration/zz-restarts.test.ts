@@ -10,6 +10,7 @@ import net from 'node:net';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { freshPgDatabase } from '../support/pg';
+import { clearSession } from '../support/mqtt';
 import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixture';
 
 const PID_FILE = '/run/mosquitto/mosquitto.pid';
@@ -35,6 +36,7 @@ describe('integration: app restart and broker restart under a steady stream', fu
       this.skip();
     }
     const dbUrl = await freshPgDatabase(pgAdmin as string, 'energy_twin_restarts');
+    await clearSession(mqttUrl as string, 'energy-twin-test-restarts');
     process.env.TWIN_DATA_DIR = tmpDir('twin-restarts');
     const flow: FlowNode[] = [
       ...siteConfig(),
@@ -99,6 +101,8 @@ describe('integration: app restart and broker restart under a steady stream', fu
     await until(async () => (await count()).n >= expected, 90_000, `${expected} rows`).catch(() => undefined);
     const r = await count();
     console.log(`      sent ${sent} messages = ${expected} rows; stored ${r.n}, distinct ${r.d}, lost ${expected - r.n}`);
+    await helper.unload();
+    await clearSession(mqttUrl as string, 'energy-twin-test-restarts');
     assert.equal(r.n, expected);
     assert.equal(r.d, expected);
   });
