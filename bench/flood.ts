@@ -9,20 +9,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
+import { freePort } from '../test/support/net';
 
 const SECONDS = Number(process.env.FLOOD_SECONDS || 30);
 const RATE = Number(process.env.FLOOD_RATE || 20_000);
 const PUBLISHERS = 3;
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const rssMb = (pid: number) => {
   try {

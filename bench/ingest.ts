@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { freshPgDatabase } from '../test/support/pg';
+import { freePort } from '../test/support/net';
 
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const SECONDS = Number(process.env.BENCH_SECONDS || 60);
@@ -23,14 +24,6 @@ interface Result {
   [k: string]: unknown;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 
 async function run(pointsPerSec: number, env: NodeJS.ProcessEnv): Promise<Result> {

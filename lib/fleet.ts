@@ -1,5 +1,6 @@
 import { UnitConfig } from './units';
 import { UnitState } from './state';
+import { isoOrNull } from './site';
 
 /** What the live view knows of a unit: its data-time state and its latest values. */
 export interface LiveUnit {
@@ -62,7 +63,6 @@ export class LiveFleet {
   }
 }
 
-const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 const num = (x: number | undefined): number | null => (x === undefined ? null : x);
 
 /**
@@ -85,7 +85,7 @@ export function buildFleet(configs: UnitConfig[], live: LiveFleet, now: number):
       name: c.name,
       kind: c.kind,
       state,
-      since: iso(since),
+      since: isoOrNull(since),
       p_kw: num(p),
       run_h: num(l.values.run_h),
       load_pct: p !== undefined && c.rated_kw > 0 ? Math.round((1000 * p) / c.rated_kw) / 10 : null,

@@ -1,4 +1,4 @@
-import { UnitConfig } from './units';
+import { UnitConfig, round } from './units';
 import { gasM3h } from './passport';
 import { telemetryTopic } from './telemetry';
 
@@ -139,9 +139,9 @@ export class PlantSimulator {
         topic: telemetryTopic(this.opts.site, g.cfg.unit),
         payload: {
           ts: iso,
-          p_kw: round1(g.p_kw),
-          e_kwh: round1(g.e_kwh),
-          run_h: Math.round(g.run_h * 100) / 100,
+          p_kw: round(g.p_kw, 1),
+          e_kwh: round(g.e_kwh, 1),
+          run_h: round(g.run_h, 2),
           running: g.running ? 1 : 0,
           breaker: g.running ? 1 : 0,
           fault: inFault ? 1 : 0,
@@ -155,10 +155,10 @@ export class PlantSimulator {
         topic: telemetryTopic(this.opts.site, this.upg.cfg.unit),
         payload: {
           ts: iso,
-          flow_m3h: round1(flow),
-          gas_m3: round1(this.upg.gas_m3),
-          p_kpa: round1(650 + (this.upg.rnd() - 0.5) * 10),
-          t_c: round1(12 + (this.upg.rnd() - 0.5) * 2),
+          flow_m3h: round(flow, 1),
+          gas_m3: round(this.upg.gas_m3, 1),
+          p_kpa: round(650 + (this.upg.rnd() - 0.5) * 10, 1),
+          t_c: round(12 + (this.upg.rnd() - 0.5) * 2, 1),
           fault: 0,
         },
       });
@@ -167,6 +167,3 @@ export class PlantSimulator {
   }
 }
 
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
-}

@@ -86,6 +86,11 @@ export class SiteModel {
   }
 }
 
+/** An instant as ISO-8601 UTC for JSON, null when there is none. */
+export function isoOrNull(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
 /** Local calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(ms: number, tz: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);

@@ -11,6 +11,12 @@ export interface StateChange {
   since: number;
 }
 
+/** Is this (a msg.payload) a state change as the state detector emits it? */
+export function isStateChange(p: unknown): p is StateChange {
+  const c = p as StateChange;
+  return !!c && typeof c === 'object' && typeof c.unit === 'string' && typeof c.state === 'string' && typeof c.since === 'number';
+}
+
 export interface StateRules {
   kind: UnitKind;
   rated_kw: number;

@@ -145,6 +145,12 @@ export function normalizeTelemetry(topic: string, payload: unknown, ctx: Normali
   return { site, unit, kind, ts, values };
 }
 
+/** Is this (a msg.payload) a sample as normalizeTelemetry makes it? */
+export function isSample(p: unknown): p is Sample {
+  const s = p as Sample;
+  return !!s && typeof s === 'object' && typeof s.unit === 'string' && typeof s.ts === 'number' && !!s.values && typeof s.values === 'object';
+}
+
 export function isReject(x: Sample | Reject): x is Reject {
   return (x as Reject).code !== undefined;
 }

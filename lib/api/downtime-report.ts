@@ -2,7 +2,8 @@ import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
 import { lastSamples } from '../store/samples';
 import { lossOf, Pricing, REASONS } from '../downtime';
-import { SiteModel, PricePoint, localDate } from '../site';
+import { SiteModel, PricePoint, localDate, isoOrNull } from '../site';
+import { round } from '../units';
 
 /** Config node prices, extended by those entered on the dashboard (same date: the entered one wins). */
 export function mergeHistory(config: PricePoint[], entered: PricePoint[]): PricePoint[] {
@@ -21,7 +22,6 @@ export async function sitePricing(db: Db, site: SiteModel, fromDay: string, toDa
   };
 }
 
-const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * GET /api/v1/downtime: the events overlapping the period, each clipped to it (an open one to now),
@@ -49,9 +49,9 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
       reason_text: e.reason ? REASONS[e.reason]?.ru ?? e.reason : null,
       comment: e.comment ?? null,
       tagged_by: e.tagged_by ?? null,
-      tagged_at: e.tagged_at === undefined ? null : new Date(e.tagged_at).toISOString(),
+      tagged_at: isoOrNull(e.tagged_at),
       start: new Date(e.start).toISOString(),
-      end: e.end === undefined ? null : new Date(e.end).toISOString(),
+      end: isoOrNull(e.end),
       ongoing: e.end === undefined,
       hours: round(loss.hours, 4),
       lost_kwh: round(loss.lost_kwh, 1),

@@ -3,7 +3,7 @@
  * out, ApiError for what the caller got wrong. The twin-api node mounts them on Node-RED.
  */
 import { Db } from '../store/db';
-import { SiteModel, localDate } from '../site';
+import { SiteModel, localDate, isoOrNull } from '../site';
 import { REASONS } from '../downtime';
 import { tagEvent, upsertPlan, planKwh, setPrice, priceHistory } from '../store/downtime-store';
 import { downtimeReport, mergeHistory } from './downtime-report';
@@ -70,8 +70,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         }
         const event = await tagEvent(await ctx.db(), id, b.reason, REASONS[b.reason].category, (b.comment as string | undefined)?.trim() || undefined, user);
         if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
-        const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-        return { ...event, start: iso(event.start), end: iso(event.end), tagged_at: iso(event.tagged_at) };
+        return { ...event, start: isoOrNull(event.start), end: isoOrNull(event.end), tagged_at: isoOrNull(event.tagged_at) };
       },
     },
     {

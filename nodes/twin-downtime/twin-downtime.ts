@@ -2,7 +2,7 @@ import { NodeAPI, Node, requireConfig, requireSite, registerTwinNode } from '../
 import { SiteNode, DatabaseNode } from '../config-types';
 import { onStateChange, DowntimeEvent } from '../../lib/downtime';
 import { openEvents, applyUpdate } from '../../lib/store/downtime-store';
-import { StateChange } from '../../lib/state';
+import { StateChange, isStateChange } from '../../lib/state';
 
 interface DowntimeConfig {
   site: string;
@@ -11,10 +11,6 @@ interface DowntimeConfig {
 
 const RETRY_MS = 5000;
 
-function isChange(p: unknown): p is StateChange {
-  const c = p as StateChange;
-  return !!c && typeof c.unit === 'string' && typeof c.state === 'string' && typeof c.since === 'number';
-}
 
 /**
  * Opens and closes downtime events from the state detector's changes, on data time, and keeps
@@ -65,7 +61,7 @@ export = (RED: NodeAPI) =>
 
     node.on('input', (msg, send, done) => {
       const c = msg.payload;
-      if (!isChange(c) || !site.unit(c.unit)) {
+      if (!isStateChange(c) || !site.unit(c.unit)) {
         done(new Error('ожидалась смена состояния от twin-state (второй выход) известного агрегата / expected a state change from twin-state'));
         return;
       }

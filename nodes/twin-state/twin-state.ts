@@ -1,7 +1,7 @@
 import { NodeAPI, Node, NodeMessage, Send, Done, every, requireSite, registerTwinNode } from '../red';
 import { SiteNode, DatabaseNode } from '../config-types';
 import { StateTracker, UnitState } from '../../lib/state';
-import { Sample } from '../../lib/telemetry';
+import { isSample } from '../../lib/telemetry';
 import { resumePoints } from '../../lib/store/samples';
 
 interface StateConfig {
@@ -62,9 +62,9 @@ export = (RED: NodeAPI) =>
     }
 
     const handle = (msg: NodeMessage, send: Send, done: Done) => {
-      const s = msg.payload as Sample;
-      const t = s && typeof s === 'object' && typeof s.unit === 'string' ? tracker(s.unit) : undefined;
-      if (!t || typeof s.ts !== 'number' || !s.values) {
+      const s = msg.payload;
+      const t = isSample(s) ? tracker(s.unit) : undefined;
+      if (!t || !isSample(s)) {
         done(new Error('ожидался образец от twin-normalize ({unit, ts, values}) с известным агрегатом / expected a sample from twin-normalize'));
         return;
       }

@@ -2,8 +2,8 @@ import { NodeAPI, Node, RateMeter, requireConfig, every, numberField, registerTw
 import { DatabaseNode } from '../config-types';
 import { WriteBatcher } from '../../lib/store/batcher';
 import { SampleRows, insertSamples, insertStateChanges } from '../../lib/store/samples';
-import { Sample } from '../../lib/telemetry';
-import { StateChange } from '../../lib/state';
+import { Sample, isSample } from '../../lib/telemetry';
+import { StateChange, isStateChange } from '../../lib/state';
 
 interface StoreConfig {
   database: string;
@@ -14,14 +14,6 @@ interface StoreConfig {
 
 type Item = { sample: Sample } | { change: StateChange };
 
-function isSample(p: unknown): p is Sample {
-  const s = p as Sample;
-  return !!s && typeof s.unit === 'string' && typeof s.ts === 'number' && typeof s.values === 'object';
-}
-function isChange(p: unknown): p is StateChange {
-  const c = p as StateChange;
-  return !!c && typeof c.unit === 'string' && typeof c.since === 'number' && typeof c.state === 'string';
-}
 
 export = (RED: NodeAPI) =>
   registerTwinNode<Node, StoreConfig>(RED, 'twin-store', (node, config) => {
@@ -65,7 +57,7 @@ export = (RED: NodeAPI) =>
     node.on('input', (msg, _send, done) => {
       const p = msg.payload;
       if (isSample(p)) batcher.push({ sample: p });
-      else if (isChange(p)) batcher.push({ change: p });
+      else if (isStateChange(p)) batcher.push({ change: p });
       else {
         done(new Error('ожидался образец ({unit, ts, values}) или смена состояния ({unit, state, since}) / expected a sample or a state change'));
         return;

@@ -8,21 +8,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { tmpDir, until } from '../nodes/fixture';
+import { freePort } from '../support/net';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT_DIR = path.join(ROOT, 'test-output');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const LOGINS = { admin: 'e2e-admin-pass', operator: 'e2e-operator-pass', director: 'e2e-director-pass' };
 const basic = (user: keyof typeof LOGINS) => 'Basic ' + Buffer.from(`${user}:${LOGINS[user]}`).toString('base64');

@@ -6,15 +6,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { helper, siteConfig, collect, load, until, FlowNode } from '../nodes/fixture';
 import { RegisterImageServer } from '../../lib/modbus/image-server';
+import { freePort } from '../support/net';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A Basler DGC-2020 register image made by hand (not by encode()): see the expected values below. */
 function baslerImage(): Map<string, number> {
