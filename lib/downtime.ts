@@ -75,6 +75,11 @@ export interface Loss {
   days: { day: string; hours: number; lost_kwh: number; lost_rub: number }[];
 }
 
+/** The power a unit was meant to run at on a day: its plan / 24, or rated kW × plan load factor without one. */
+export function plannedKwOf(unit: UnitConfig, dayPlanKwh: number | undefined): number {
+  return dayPlanKwh !== undefined ? dayPlanKwh / 24 : unit.rated_kw * unit.plan_load_factor;
+}
+
 /**
  * Lost generation and profit of an event over [start, end): planned kW × hours, planned kW being
  * the day's plan / 24 or else rated kW × plan load factor; lost ₽ = lost kWh × (tariff − passport
@@ -90,8 +95,7 @@ export function lossOf(event: { unit: string; start: number; category: Category 
     let lostKwh = 0;
     let lostRub = 0;
     if (event.category !== 'reserve' && unit.kind === 'gpu') {
-      const plan = pricing.planKwh(unit.unit, day);
-      const plannedKw = plan !== undefined ? plan / 24 : unit.rated_kw * unit.plan_load_factor;
+      const plannedKw = plannedKwOf(unit, pricing.planKwh(unit.unit, day));
       lostKwh = plannedKw * hours;
       const m3PerKwh = plannedKw > 0 ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, plannedKw) / plannedKw : 0;
       const tariff = valueAt(pricing.tariff_rub_per_kwh, day) ?? 0;

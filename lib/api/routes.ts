@@ -7,6 +7,7 @@ import { SiteModel, localDate, isoOrNull } from '../site';
 import { REASONS } from '../downtime';
 import { tagEvent, upsertPlan, planKwh, setPrice, priceHistory } from '../store/downtime-store';
 import { downtimeReport, mergeHistory } from './downtime-report';
+import { accountingReport, oeeReport } from './accounting-report';
 import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
 import { parsePlanCsv, PlanRow } from '../plan-csv';
 
@@ -52,6 +53,24 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       handle: async ({ query }) => {
         const { from, to } = parsePeriod(query, site.tz);
         return downtimeReport(await ctx.db(), site, from, to, parseUnit(query, known), ctx.now());
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/accounting',
+      handle: async ({ query }) => {
+        const { from, to } = parsePeriod(query, site.tz);
+        const step = query.step ?? 'day';
+        if (step !== 'day' && step !== 'month') throw new ApiError(400, 'step — day или month / step must be day or month');
+        return accountingReport(await ctx.db(), site, from, to, step, parseUnit(query, known), ctx.now());
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/oee',
+      handle: async ({ query }) => {
+        const { from, to } = parsePeriod(query, site.tz);
+        return oeeReport(await ctx.db(), site, from, to, ctx.now());
       },
     },
     {

@@ -1,6 +1,7 @@
 import { Db } from './db';
 import { Sample } from '../telemetry';
 import { StateChange } from '../state';
+import { ROLLUP_LOOKBACK_MS } from './rollup';
 
 /** A batch of sample rows, one row per signal, ready for one insert. */
 export class SampleRows {
@@ -29,6 +30,12 @@ export async function insertSamples(db: Db, rows: SampleRows): Promise<number> {
        insert into samples (unit, signal, ts, value)
        select u, s, to_timestamp(t / 1000.0), v from x
        on conflict do nothing returning 1),
+     dirty as (
+       -- the hour of each sample, and the hour before when the sample may close an interval begun in it
+       insert into rollup_dirty (unit, hour)
+       select distinct u, date_trunc('hour', to_timestamp((t - d) / 1000.0)) from x, (values (0), (${ROLLUP_LOOKBACK_MS})) as l(d)
+       order by 1, 2
+       on conflict do nothing),
      latest as (
        -- in unit order, so two batches written at once lock these rows in the same order (no deadlock)
        insert into unit_last_sample (unit, ts) select u, to_timestamp(max(t) / 1000.0) from x group by u order by u

@@ -1,0 +1,204 @@
+/**
+ * GET /api/v1/accounting and /api/v1/oee: sums of the hourly rollups by local day or month of the
+ * site, with the plan, the gas source, specific consumption, efficiency and OEE.
+ */
+import { Db } from '../store/db';
+import { listEvents, planKwh } from '../store/downtime-store';
+import { SiteModel, localDate, nextLocalMidnight } from '../site';
+import { UnitConfig, round } from '../units';
+import { plannedKwOf } from '../downtime';
+import { GasSource, OVERBURN_LIMIT, overburn, specific } from '../accounting';
+import { NOT_AGAINST_AVAILABILITY, OeeInput, overlapHours, siteOee, unitOee } from '../oee';
+
+export type Step = 'day' | 'month';
+
+interface HourSums {
+  unit: string;
+  period: string;
+  kwh: number;
+  gas_m3: number | null;
+  passport_m3: number;
+  meter_m3: number | null;
+  unallocated_m3: number;
+  service_h: number;
+  data_h: number;
+  all_meter: boolean;
+  any_allocated: boolean;
+}
+
+const PERIOD_FORMAT: Record<Step, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM' };
+const periodOf = (ms: number, tz: string, step: Step) => (step === 'day' ? localDate(ms, tz) : localDate(ms, tz).slice(0, 7));
+
+async function hourSums(db: Db, from: number, to: number, tz: string, step: Step): Promise<HourSums[]> {
+  const rows = await db.query<HourSums>(
+    `select unit, to_char(hour at time zone $3, $4) as period, sum(kwh) as kwh, sum(gas_m3) as gas_m3,
+       sum(passport_m3) as passport_m3, sum(meter_m3) as meter_m3, sum(unallocated_m3) as unallocated_m3,
+       sum(service_h) as service_h, sum(data_h) as data_h,
+       bool_and(gas_source = 'meter') as all_meter, bool_or(gas_source = 'allocated') as any_allocated
+     from unit_hourly where hour >= $1 and hour < $2 group by 1, 2`,
+    [new Date(from).toISOString(), new Date(to).toISOString(), tz, PERIOD_FORMAT[step]],
+  );
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return rows.map((r) => ({ ...r, kwh: Number(r.kwh), gas_m3: num(r.gas_m3), passport_m3: Number(r.passport_m3), meter_m3: num(r.meter_m3), unallocated_m3: Number(r.unallocated_m3), service_h: Number(r.service_h), data_h: Number(r.data_h) }));
+}
+
+/** Local days of [from, to), each with the part of it that has passed by `now`. */
+function daysOf(from: number, to: number, now: number, tz: string): { day: string; start: number; end: number; elapsed_h: number }[] {
+  const out = [];
+  for (let t = from; t < to; ) {
+    const end = Math.min(to, nextLocalMidnight(t, tz));
+    out.push({ day: localDate(t, tz), start: t, end, elapsed_h: overlapHours(t, end, from, Math.min(to, now)) });
+    t = end;
+  }
+  return out;
+}
+
+/** The plan of each genset and period for the part of the period that has passed: what the fact is held against. */
+async function planOf(db: Db, gensets: UnitConfig[], from: number, to: number, now: number, tz: string, step: Step): Promise<Map<string, number>> {
+  const days = daysOf(from, to, now, tz);
+  const entered = days.length ? await planKwh(db, days[0].day, days[days.length - 1].day) : new Map<string, number>();
+  const plan = new Map<string, number>();
+  for (const u of gensets) {
+    for (const d of days) {
+      const key = `${u.unit}|${periodOf(d.start, tz, step)}`;
+      plan.set(key, (plan.get(key) ?? 0) + plannedKwOf(u, entered.get(`${u.unit}|${d.day}`)) * d.elapsed_h);
+    }
+  }
+  return plan;
+}
+
+function gasSource(s: HourSums | undefined): GasSource | null {
+  if (!s || s.gas_m3 === null) return null;
+  return s.all_meter ? 'meter' : s.any_allocated ? 'allocated' : 'passport';
+}
+
+const pct = (x: number | null) => (x === null ? null : round(x * 100, 2));
+const r3 = (x: number | null) => (x === null ? null : round(x, 3));
+
+export async function accountingReport(db: Db, site: SiteModel, from: number, to: number, step: Step, unit: string | undefined, now: number) {
+  const tz = site.tz;
+  const gensets = site.unitList().filter((u) => u.kind === 'gpu' && (!unit || u.unit === unit));
+  const gasUnits = site.unitList().filter((u) => u.kind === 'upg');
+  const [sums, plan] = await Promise.all([hourSums(db, from, to, tz, step), planOf(db, gensets, from, to, now, tz, step)]);
+  const byKey = new Map(sums.map((s) => [`${s.unit}|${s.period}`, s]));
+  const periods = [...new Set(daysOf(from, to, now, tz).map((d) => periodOf(d.start, tz, step)))];
+
+  const rows = gensets.flatMap((u) =>
+    periods.map((period) => {
+      const s = byKey.get(`${u.unit}|${period}`);
+      const kwh = s?.kwh ?? 0;
+      const kwhPlan = plan.get(`${u.unit}|${period}`) ?? 0;
+      const gas = s?.gas_m3 ?? null;
+      const source = gasSource(s);
+      const excess = source === 'meter' ? overburn(gas, s!.passport_m3) : null;
+      return {
+        unit: u.unit,
+        name: u.name,
+        period,
+        kwh: r3(kwh)!,
+        kwh_plan: r3(kwhPlan)!,
+        kwh_gap: r3(kwh - kwhPlan)!,
+        kwh_gap_pct: kwhPlan > 0 ? pct(kwh / kwhPlan - 1) : null,
+        gas_m3: r3(gas),
+        gas_source: source,
+        passport_m3: r3(s?.passport_m3 ?? 0)!,
+        ...mapSpecific(specific(kwh, gas, u.lhv_kwh_per_m3)),
+        service_h: round(s?.service_h ?? 0, 4),
+        data_h: round(s?.data_h ?? 0, 4),
+        overburn_pct: pct(excess),
+      };
+    }),
+  );
+
+  // The site: the gensets' sums; fuel in is each genset's gas at its own LHV.
+  const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0);
+  const kwh = sum((r) => r.kwh);
+  const gas = sum((r) => r.gas_m3 ?? 0);
+  const fuelKwh = sum((r) => (r.gas_m3 ?? 0) * site.unit(r.unit)!.lhv_kwh_per_m3);
+  const kwhPlan = sum((r) => r.kwh_plan);
+  const siteMeter = sums.filter((s) => gasUnits.some((g) => g.unit === s.unit) && s.gas_m3 !== null);
+  const siteMeterM3 = siteMeter.length ? siteMeter.reduce((a, s) => a + (s.gas_m3 as number), 0) : null;
+  const allocatedPassport = sum((r) => (r.gas_source === 'allocated' ? r.passport_m3 : 0));
+  const allocated = sum((r) => (r.gas_source === 'allocated' ? r.gas_m3 ?? 0 : 0));
+
+  const flags = rows
+    .filter((r) => r.overburn_pct !== null && r.overburn_pct > OVERBURN_LIMIT * 100)
+    .map((r) => ({
+      unit: r.unit,
+      period: r.period,
+      gas_m3: r.gas_m3,
+      passport_m3: r.passport_m3,
+      overburn_pct: r.overburn_pct,
+      text: `${r.name}: расход газа по счётчику на ${r.overburn_pct!.toLocaleString('ru-RU')} % выше паспортного при той же выработке — износ или неисправный счётчик`,
+    }));
+  const siteExcess = unit ? null : overburn(allocatedPassport > 0 ? allocated : null, allocatedPassport);
+  if (siteExcess !== null && siteExcess > OVERBURN_LIMIT) {
+    flags.push({
+      unit: 'site',
+      period: periods.length === 1 ? periods[0] : `${periods[0]}…${periods[periods.length - 1]}`,
+      gas_m3: r3(allocated),
+      passport_m3: r3(allocatedPassport)!,
+      overburn_pct: pct(siteExcess),
+      text: `Общий счётчик УПГ показывает на ${pct(siteExcess)!.toLocaleString('ru-RU')} % больше газа, чем паспорта ГПУ без своих счётчиков при той же выработке`,
+    });
+  }
+
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    step,
+    rows,
+    periods: periods.map((period) => {
+      const of = rows.filter((r) => r.period === period);
+      return { period, kwh: r3(of.reduce((a, r) => a + r.kwh, 0)), kwh_plan: r3(of.reduce((a, r) => a + r.kwh_plan, 0)), gas_m3: r3(of.reduce((a, r) => a + (r.gas_m3 ?? 0), 0)) };
+    }),
+    totals: {
+      kwh: r3(kwh),
+      kwh_plan: r3(kwhPlan),
+      kwh_gap: r3(kwh - kwhPlan),
+      kwh_gap_pct: kwhPlan > 0 ? pct(kwh / kwhPlan - 1) : null,
+      gas_m3: r3(gas),
+      site_meter_m3: unit ? null : r3(siteMeterM3),
+      unallocated_m3: unit ? 0 : r3(sums.reduce((a, s) => a + s.unallocated_m3, 0)),
+      m3_per_kwh: kwh > 0 ? round(gas / kwh, 5) : null,
+      efficiency: fuelKwh > 0 ? round(kwh / fuelKwh, 5) : null,
+    },
+    flags,
+  };
+}
+
+function mapSpecific(s: { m3_per_kwh: number | null; efficiency: number | null }) {
+  return { m3_per_kwh: s.m3_per_kwh === null ? null : round(s.m3_per_kwh, 5), efficiency: s.efficiency === null ? null : round(s.efficiency, 5) };
+}
+
+/** GET /api/v1/oee: per genset and for the site, over [from, min(to, now)). */
+export async function oeeReport(db: Db, site: SiteModel, from: number, to: number, now: number) {
+  const until = Math.max(from, Math.min(to, now));
+  const gensets = site.unitList().filter((u) => u.kind === 'gpu');
+  const [sums, events] = await Promise.all([
+    db.query<{ unit: string; kwh: number; service_h: number }>(
+      'select unit, sum(kwh) as kwh, sum(service_h) as service_h from unit_hourly where hour >= $1 and hour < $2 group by unit',
+      [new Date(from).toISOString(), new Date(until).toISOString()],
+    ),
+    listEvents(db, from, until),
+  ]);
+  const inputs: OeeInput[] = gensets.map((u) => {
+    const s = sums.find((x) => x.unit === u.unit);
+    const excused = events
+      .filter((e) => e.unit === u.unit && NOT_AGAINST_AVAILABILITY.has(e.category))
+      .reduce((a, e) => a + overlapHours(e.start, e.end ?? until, from, until), 0);
+    return { unit: u.unit, period_h: (until - from) / 3_600_000, excused_h: excused, service_h: Number(s?.service_h ?? 0), kwh: Number(s?.kwh ?? 0), rated_kw: u.rated_kw };
+  });
+  const shape = (o: ReturnType<typeof unitOee>) => ({
+    availability: o.availability === null ? null : round(o.availability, 5),
+    performance: o.performance === null ? null : round(o.performance, 5),
+    quality: round(o.quality, 5),
+    oee: o.oee === null ? null : round(o.oee, 5),
+  });
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    units: inputs.map((i) => ({ unit: i.unit, name: site.unit(i.unit)!.name, ...shape(unitOee(i)), period_h: round(i.period_h, 4), excused_h: round(i.excused_h, 4), service_h: round(i.service_h, 4), kwh: round(i.kwh, 3) })),
+    site: shape(siteOee(inputs)),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The hourly rollup table kept up to date from the samples: the store marks the hours its writes
+ * touched (rollup_dirty), and rollupDirty() recomputes them, so a late or replayed backlog
+ * corrects the hours it belongs to. App-maintained on TimescaleDB too: counter rollovers and the
+ * passport curve need each sample's predecessor, which a continuous aggregate cannot express.
+ */
+import { Db } from './db';
+import { UnitConfig } from '../units';
+import { ACCOUNTING_SIGNALS, COUNTER_SIGNALS, HOUR_MS, Reading, TimedValues, UnitRollup, allocateGas, rollupUnit } from '../accounting';
+import { CounterKind } from '../counter';
+
+/**
+ * A sample also marks the hour that ended up to this long before it: it may close an interval
+ * begun there. Units whose timeout is longer see such an interval cut at the hour.
+ */
+export const ROLLUP_LOOKBACK_MS = 5 * 60_000;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function unitSamples(db: Db, unit: string, from: number, to: number): Promise<TimedValues[]> {
+  const rows = await db.query<{ ms: number; signal: string; value: number }>(
+    `select (extract(epoch from ts) * 1000)::float8 as ms, signal, value from samples
+     where unit = $1 and signal = any($2::text[]) and ts >= $3 and ts < $4 order by ts`,
+    [unit, ACCOUNTING_SIGNALS, iso(from), iso(to)],
+  );
+  const out: TimedValues[] = [];
+  for (const r of rows) {
+    const ms = Number(r.ms);
+    if (out.length === 0 || out[out.length - 1].ts !== ms) out.push({ ts: ms, values: {} });
+    out[out.length - 1].values[r.signal] = Number(r.value);
+  }
+  return out;
+}
+
+/** Each counter's last reading before `before`, however far back (one index probe per counter). */
+async function countersBefore(db: Db, unit: string, before: number): Promise<Record<string, Reading>> {
+  const rows = await db.query<{ signal: string; ms: number; value: number }>(
+    `select c.signal, x.ms, x.value from unnest($2::text[]) as c(signal)
+     cross join lateral (
+       select (extract(epoch from ts) * 1000)::float8 as ms, value from samples
+       where unit = $1 and signal = c.signal collate "C" and ts < $3 order by ts desc limit 1) x`,
+    [unit, COUNTER_SIGNALS, iso(before)],
+  );
+  return Object.fromEntries(rows.map((r) => [r.signal, { ts: Number(r.ms), value: Number(r.value) }]));
+}
+
+/** Rolls up one unit's hour from the stored samples. */
+export async function rollupHour(db: Db, unit: UnitConfig, hour: number): Promise<UnitRollup> {
+  const margin = unit.timeout_s * 1000;
+  const samples = await unitSamples(db, unit.unit, hour - margin, hour + HOUR_MS + margin);
+  return rollupUnit(unit, hour, hour + HOUR_MS, samples, await countersBefore(db, unit.unit, hour - margin));
+}
+
+async function saveRollups(db: Db, rows: UnitRollup[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `insert into unit_hourly (unit, hour, kwh, kwh_source, meter_m3, passport_m3, service_h, data_h)
+     select unit, to_timestamp(start / 1000.0), kwh, kwh_source, meter_m3, passport_m3, service_h, data_h
+     from json_to_recordset($1::json) as x(unit text, start float8, kwh float8, kwh_source text, meter_m3 float8, passport_m3 float8, service_h float8, data_h float8)
+     order by 1, 2
+     on conflict (unit, hour) do update set kwh = excluded.kwh, kwh_source = excluded.kwh_source, meter_m3 = excluded.meter_m3,
+       passport_m3 = excluded.passport_m3, service_h = excluded.service_h, data_h = excluded.data_h`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Splits the site meter of each hour across its gensets again (any unit's change moves every share). */
+async function allocateHours(db: Db, hours: number[], unitOf: (id: string) => UnitConfig | undefined): Promise<void> {
+  for (const hour of hours) {
+    const rows = await db.query<{ unit: string; meter_m3: number | null; passport_m3: number }>(
+      'select unit, meter_m3, passport_m3 from unit_hourly where hour = $1',
+      [iso(hour)],
+    );
+    const known = rows.filter((r) => unitOf(r.unit)).map((r) => ({ ...r, kind: unitOf(r.unit)!.kind, meter_m3: r.meter_m3 === null ? null : Number(r.meter_m3), passport_m3: Number(r.passport_m3) }));
+    const { shares, unallocated_m3 } = allocateGas(known);
+    await db.query(
+      `update unit_hourly h set gas_m3 = x.gas_m3, gas_source = x.gas_source, unallocated_m3 = x.unallocated
+       from json_to_recordset($2::json) as x(unit text, gas_m3 float8, gas_source text, unallocated float8)
+       where h.hour = $1 and h.unit = x.unit collate "C"`,
+      [iso(hour), JSON.stringify(shares.map((s) => ({ ...s, unallocated: known.find((k) => k.unit === s.unit)?.kind === 'upg' ? unallocated_m3 : 0 })))],
+    );
+  }
+}
+
+export interface RollupResult {
+  /** unit-hours recomputed */
+  hours: number;
+  /** more dirty hours are waiting */
+  more: boolean;
+  counter_events: Partial<Record<CounterKind, number>>;
+}
+
+/**
+ * Recomputes dirty unit-hours, oldest first. They are taken off the list before the work, so
+ * samples written meanwhile mark their hour again; hours whose work failed are kept here and
+ * done first next time, so a database outage loses none.
+ */
+export class HourlyRollup {
+  private failed: { unit: string; ms: number }[] = [];
+
+  constructor(private readonly unitOf: (id: string) => UnitConfig | undefined, private readonly limit = 200) {}
+
+  async run(db: Db): Promise<RollupResult> {
+    const retry = this.failed.splice(0);
+    const taken = retry.concat(
+      (
+        await db.query<{ unit: string; ms: number }>(
+          `delete from rollup_dirty where (unit, hour) in (select unit, hour from rollup_dirty order by hour, unit limit $1)
+           returning unit, (extract(epoch from hour) * 1000)::float8 as ms`,
+          [this.limit],
+        ).catch((err) => {
+          this.failed = retry;
+          throw err;
+        })
+      ).map((t) => ({ unit: t.unit, ms: Number(t.ms) })),
+    );
+    const result: RollupResult = { hours: 0, more: taken.length - retry.length === this.limit, counter_events: {} };
+    try {
+      const rollups: UnitRollup[] = [];
+      for (const t of taken) {
+        const unit = this.unitOf(t.unit);
+        if (!unit) continue; // a unit no longer configured: its samples stay, nothing to account
+        const r = await rollupHour(db, unit, t.ms);
+        for (const [k, n] of Object.entries(r.counter_events)) result.counter_events[k as CounterKind] = (result.counter_events[k as CounterKind] ?? 0) + (n as number);
+        rollups.push(r);
+      }
+      await saveRollups(db, rollups);
+      await allocateHours(db, [...new Set(rollups.map((r) => r.start))].sort((a, b) => a - b), this.unitOf);
+      result.hours = rollups.length;
+      return result;
+    } catch (err) {
+      this.failed = taken;
+      throw err;
+    }
+  }
+
+  /** unit-hours waiting for a retry after a failure */
+  get waiting(): number {
+    return this.failed.length;
+  }
+}
