@@ -96,6 +96,84 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
       insert into rollup_dirty (unit, hour) select distinct unit, date_trunc('hour', ts) from samples;`,
   },
+  {
+    version: 5,
+    name: 'maintenance records and the 1C exchange',
+    sql: `
+      -- Services done, priced at the 1C prices of the day they were entered (parts kept as used).
+      create table maintenance_records (
+        id         bigint generated always as identity primary key,
+        unit       text collate "C" not null,
+        service    text not null,
+        interval_h double precision not null,
+        run_h      double precision not null,
+        done_on    date not null,
+        done_at    timestamptz not null,
+        labor_h    double precision not null,
+        labor_rub  double precision not null,
+        parts      jsonb not null,
+        parts_rub  double precision not null,
+        comment    text,
+        entered_by text,
+        entered_at timestamptz not null default now()
+      );
+      create index maintenance_records_unit on maintenance_records (unit, run_h);
+      create index maintenance_records_done on maintenance_records (done_at);
+      -- Motor hours when the twin first forecast a unit: services due before are not judged overdue.
+      create table maintenance_baseline (
+        unit  text collate "C" primary key,
+        run_h double precision not null,
+        since timestamptz not null default now()
+      );
+      -- The last good answers of 1C (a failed exchange leaves them as they are).
+      create table onec_stock (
+        id        bigint generated always as identity primary key,
+        code      text not null,
+        name      text,
+        warehouse text,
+        qty       double precision not null,
+        unit_name text,
+        price     double precision
+      );
+      create table onec_prices (
+        code       text primary key,
+        name       text,
+        price      double precision not null,
+        unit_name  text,
+        updated_at timestamptz not null default now()
+      );
+      create table onec_supplies (
+        id            bigint generated always as identity primary key,
+        code          text not null,
+        name          text,
+        qty           double precision not null,
+        unit_name     text,
+        arrival       timestamptz not null,
+        arrival_local text not null,
+        document      text
+      );
+      create table onec_exchange (
+        operation text primary key,
+        ok_at     timestamptz,
+        rows      int,
+        error_at  timestamptz,
+        error     text
+      );
+      -- Run hours to 1C: one row per unit and local day; its id is what 1C deduplicates by.
+      create table onec_outbox (
+        id         text primary key,
+        unit       text collate "C" not null,
+        day        date not null,
+        run_h      double precision not null,
+        hours      double precision not null,
+        created_at timestamptz not null default now(),
+        sent_at    timestamptz,
+        attempts   int not null default 0,
+        last_error text,
+        result     text
+      );
+      create index onec_outbox_pending on onec_outbox (day) where sent_at is null;`,
+  },
 ];
 
 export interface SchemaInfo {
