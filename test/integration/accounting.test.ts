@@ -1,0 +1,166 @@
+/**
+ * Accounting from stored samples: the hourly rollup, the site-meter split, local days of the
+ * site's zone and OEE with downtime categories, on PGlite and (in CI) on PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { openDb, Db } from '../../lib/store/db';
+import { migrate } from '../../lib/store/schema';
+import { insertSamples, SampleRows } from '../../lib/store/samples';
+import { HourlyRollup } from '../../lib/store/rollup';
+import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
+import { parseTs } from '../../lib/telemetry';
+import { SiteModel } from '../../lib/site';
+import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
+import { tmpDir } from '../nodes/fixture';
+import { freshPgDatabase } from '../support/pg';
+
+const TZ = 'Asia/Yekaterinburg';
+const MIN = 60_000;
+const unit = (id: string, kind: 'gpu' | 'upg'): UnitConfig => ({
+  unit: id, name: id, kind, rated_kw: kind === 'gpu' ? 3356 : 0, plan_load_factor: 0.8, lhv_kwh_per_m3: 8.852,
+  passport: kind === 'gpu' ? JMS620_PASSPORT : [], gas_meter: kind === 'upg', timeout_s: 120, debounce_s: 10,
+});
+function site(): SiteModel {
+  const s = new SiteModel('t1', 'Тест', TZ, { tariff_rub_per_kwh: [{ from: '2020-01-01', value: 6.5 }], gas_rub_per_m3: [{ from: '2020-01-01', value: 7.5 }] });
+  for (const u of [unit('gpu1', 'gpu'), unit('gpu2', 'gpu'), unit('upg1', 'upg')]) s.addUnit(u);
+  return s;
+}
+
+/** ISO text of an instant, either in the site's +05:00 or in UTC. */
+function isoIn(ms: number, zone: '+05:00' | 'Z'): string {
+  if (zone === 'Z') return new Date(ms).toISOString();
+  return new Date(ms + 5 * 3_600_000).toISOString().replace('Z', '+05:00');
+}
+
+/**
+ * gpu1 runs at 2 509 kW (75 %) from 22:00 on 26 Nov to 02:00 on 27 Nov local time, one sample a minute.
+ * The site meter (upg1) counts 2 % above gpu1's passport gas, 650.4745 × 1.02 = 663.4840 m³/h, reading a
+ * minute behind (21:59 … 01:59), so each local day gets exactly 2 hours of it. gpu2 sends nothing.
+ */
+function night(zone: '+05:00' | 'Z'): SampleRows {
+  const rows = new SampleRows();
+  const start = Date.parse('2026-11-26T22:00:00+05:00');
+  const perMinute = (5758 / 8.852) * 1.02 / 60;
+  for (let i = 0; i <= 240; i++) {
+    const ts = parseTs(isoIn(start + i * MIN, zone)) as number;
+    rows.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts, values: { p_kw: i < 240 ? 2509 : 0, running: i < 240 ? 1 : 0, fault: 0 } });
+    const meterTs = parseTs(isoIn(start + (i - 1) * MIN, zone)) as number;
+    rows.add({ site: 't1', unit: 'upg1', kind: 'upg', ts: meterTs, values: { gas_m3: 100_000 + i * perMinute } });
+  }
+  return rows;
+}
+
+async function rolledUp(db: Db, rows: SampleRows): Promise<void> {
+  await migrate(db);
+  await insertSamples(db, rows);
+  const rollup = new HourlyRollup((id) => site().unit(id));
+  while ((await rollup.run(db)).more);
+}
+
+const near = (actual: number | null, expected: number, tol: number) =>
+  assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
+
+const NOW = Date.parse('2026-11-28T12:00:00+05:00');
+const targets: { name: string; open: () => Promise<Db> }[] = [
+  { name: 'PGlite', open: async () => openDb({ dataDir: tmpDir('twin-acc') }) },
+  {
+    name: 'PostgreSQL',
+    open: async () => openDb({ url: await freshPgDatabase(process.env.TEST_DATABASE_URL!, 'twin_accounting_test'), dataDir: tmpDir('twin-acc') }),
+  },
+];
+
+for (const target of targets) {
+  describe(`accounting from stored samples (${target.name})`, function () {
+    this.timeout(60_000);
+    let db: Db;
+    before(async function () {
+      if (target.name === 'PostgreSQL' && !process.env.TEST_DATABASE_URL) {
+        console.log('      skipped: no PostgreSQL (set TEST_DATABASE_URL)');
+        this.skip();
+      }
+      db = await target.open();
+      await rolledUp(db, night('+05:00'));
+    });
+    after(async () => db?.close());
+
+    it('splits a night across the two local days, with the site meter allocated to the genset that ran', async () => {
+      const report = await accountingReport(db, site(), Date.parse('2026-11-26T00:00:00+05:00'), Date.parse('2026-11-28T00:00:00+05:00'), 'day', undefined, NOW);
+      const row = (unitId: string, period: string) => report.rows.find((r) => r.unit === unitId && r.period === period)!;
+      for (const day of ['2026-11-26', '2026-11-27']) {
+        const r = row('gpu1', day);
+        // 2 h × 2 509 kW = 5 018 kWh each day (not 4 h on the 26th, as UTC days would give).
+        near(r.kwh, 5018, 1e-6);
+        // Gas: the site meter's 2 h = 2 × 663.4840 = 1 326.968 m³, all of it gpu1's (gpu2 did not run).
+        assert.equal(r.gas_source, 'allocated');
+        near(r.gas_m3, 1326.968, 1e-3);
+        // Passport for 2 h at 75 %: 2 × 650.4745 = 1 300.949 m³; 1 326.968 / 5 018 = 0.264442 m³/kWh;
+        // efficiency 5 018 / (1 326.968 × 8.852) = 0.427198.
+        near(r.passport_m3, 1300.949, 1e-3);
+        near(r.m3_per_kwh, 0.264442, 1e-5);
+        near(r.efficiency, 0.427198, 1e-5);
+        // No plan entered: 3 356 kW × 0.8 × 24 h = 64 435.2 kWh a day; the gap 5 018 − 64 435.2 = −59 417.2.
+        near(r.kwh_plan, 64_435.2, 1e-6);
+        near(r.kwh_gap, -59_417.2, 1e-6);
+        assert.equal(row('gpu2', day).kwh, 0);
+        assert.equal(row('gpu2', day).gas_m3, null);
+      }
+      // Site: 10 036 kWh and 2 653.936 m³; 2 % above passport is under the 5 % flag.
+      near(report.totals.kwh, 10_036, 1e-6);
+      near(report.totals.gas_m3, 2653.936, 2e-3);
+      near(report.totals.site_meter_m3, 2653.936, 2e-3);
+      assert.deepEqual(report.flags, []);
+    });
+
+    it('gives the same daily totals for timestamps sent in UTC', async () => {
+      const utc = openDb({ dataDir: tmpDir('twin-acc-utc') });
+      try {
+        await rolledUp(utc, night('Z'));
+        const period = [Date.parse('2026-11-26T00:00:00+05:00'), Date.parse('2026-11-28T00:00:00+05:00')] as const;
+        const a = await accountingReport(db, site(), ...period, 'day', undefined, NOW);
+        const b = await accountingReport(utc, site(), ...period, 'day', undefined, NOW);
+        assert.deepEqual(b.rows, a.rows);
+        assert.deepEqual(b.totals, a.totals);
+      } finally {
+        await utc.close();
+      }
+    });
+
+    it('OEE of the 26th: a planned outage is not against availability, a forced one is', async () => {
+      // gpu1 on the 26th: 10 h planned maintenance 10:00–20:00, 2 h forced 20:00–22:00, then 2 h running.
+      // availability = 2 / (24 − 10) = 0.142857; performance = 5 018 / (2 × 3 356) = 0.747616;
+      // OEE = 0.142857 × 0.747616 = 0.106802.
+      await db.query(
+        `insert into downtime_events (unit, state, start_ts, end_ts, category, reason) values
+         ('gpu1', 'stop', '2026-11-26T10:00:00+05:00', '2026-11-26T20:00:00+05:00', 'planned', 'planned_maintenance'),
+         ('gpu1', 'fault', '2026-11-26T20:00:00+05:00', '2026-11-26T22:00:00+05:00', 'forced', null)`,
+      );
+      const oee = await oeeReport(db, site(), Date.parse('2026-11-26T00:00:00+05:00'), Date.parse('2026-11-27T00:00:00+05:00'), NOW);
+      const gpu1 = oee.units.find((u) => u.unit === 'gpu1')!;
+      near(gpu1.availability, 0.142857, 1e-5);
+      near(gpu1.performance, 0.747616, 1e-5);
+      near(gpu1.oee, 0.106802, 1e-5);
+      assert.equal(gpu1.quality, 1);
+      // gpu2 never ran and had no excused hours: availability 0, no performance.
+      const gpu2 = oee.units.find((u) => u.unit === 'gpu2')!;
+      assert.equal(gpu2.availability, 0);
+      assert.equal(gpu2.performance, null);
+      // Site: 2 service hours of (14 + 24) owed = 0.052632; performance as gpu1's.
+      near(oee.site.availability, 2 / 38, 1e-5);
+      near(oee.site.performance, 0.747616, 1e-5);
+    });
+
+    it('a late sample re-rolls its hour', async () => {
+      // One more gpu1 sample at 01:30 on the 26th (hours before the night) with 1 000 kW and the next at
+      // 01:31: 1 000 kW × 1/60 h = 16.667 kWh land in that hour once the rollup has run again.
+      const late = new SampleRows();
+      const t = Date.parse('2026-11-26T01:30:00+05:00');
+      late.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: t, values: { p_kw: 1000, running: 1 } });
+      late.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: t + MIN, values: { p_kw: 0, running: 0 } });
+      await insertSamples(db, late);
+      const rollup = new HourlyRollup((id) => site().unit(id));
+      while ((await rollup.run(db)).more);
+      const report = await accountingReport(db, site(), Date.parse('2026-11-26T00:00:00+05:00'), Date.parse('2026-11-27T00:00:00+05:00'), 'day', 'gpu1', NOW);
+      near(report.rows[0].kwh, 5018 + 1000 / 60, 1e-3); // the API rounds kWh to 0.001
+    });
+  });
+}
