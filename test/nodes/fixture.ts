@@ -10,22 +10,10 @@ helper.init(require.resolve('node-red'));
 /** The runtime API our nodes were loaded with; its httpNode serves the REST API in tests. */
 export let red: any;
 
-const modules = [
-  'twin-site',
-  'twin-unit',
-  'twin-database',
-  'twin-broker',
-  'twin-mqtt-in',
-  'twin-normalize',
-  'twin-state',
-  'twin-store',
-  'twin-simulator',
-  'twin-fleet',
-  'twin-api',
-  'twin-modbus-poller',
-  'twin-modbus-decode',
-  'twin-downtime',
-].map((t) => require(path.join(__dirname, '..', '..', 'nodes', t, `${t}.js`)));
+// Every node the package declares, twin-site first (the helper hands RED to it and we keep it).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const declared: string[] = Object.keys(require('../../../package.json')['node-red'].nodes);
+const modules = ['twin-site', ...declared.filter((t) => t !== 'twin-site')].map((t) => require(path.join(__dirname, '..', '..', 'nodes', t, `${t}.js`)));
 export const twinNodes = modules.map((m, i) =>
   i === 0
     ? (RED: unknown) => {
