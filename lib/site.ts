@@ -1,5 +1,6 @@
 import { UnitConfig, UnitKind } from './units';
 import { LiveFleet, buildFleet, Fleet } from './fleet';
+import type { MaintenanceProgram } from './maintenance';
 
 export interface PricePoint {
   /** local date (YYYY-MM-DD) from which the value applies */
@@ -23,6 +24,8 @@ export function valueAt(history: PricePoint[], date: string): number | undefined
 /** A site: its units, its economics, and the live state of its fleet. */
 export class SiteModel {
   readonly live = new LiveFleet();
+  /** maintenance programs of the site (twin-maintenance-program nodes add theirs) */
+  readonly maintenancePrograms: MaintenanceProgram[] = [];
   private units = new Map<string, UnitConfig>();
   private kindsCache?: Map<string, UnitKind>;
 
