@@ -96,8 +96,16 @@ export function isoOrNull(ms: number | undefined): string | null {
 
 /** Local calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  // A formatter costs far more to make than to use: one per zone.
+  let f = dateFormat.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormat.set(tz, f);
+  }
+  return f.format(ms);
 }
+
+const dateFormat = new Map<string, Intl.DateTimeFormat>();
 
 const partsFormat = new Map<string, Intl.DateTimeFormat>();
 

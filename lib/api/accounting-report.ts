@@ -27,7 +27,6 @@ interface HourSums {
 }
 
 const PERIOD_FORMAT: Record<Step, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM' };
-const periodOf = (ms: number, tz: string, step: Step) => (step === 'day' ? localDate(ms, tz) : localDate(ms, tz).slice(0, 7));
 
 async function hourSums(db: Db, from: number, to: number, tz: string, step: Step): Promise<HourSums[]> {
   const rows = await db.query<HourSums>(
@@ -43,24 +42,24 @@ async function hourSums(db: Db, from: number, to: number, tz: string, step: Step
 }
 
 /** Local days of [from, to), each with the part of it that has passed by `now`. */
-function daysOf(from: number, to: number, now: number, tz: string): { day: string; start: number; end: number; elapsed_h: number }[] {
+function daysOf(from: number, to: number, now: number, tz: string, step: Step): { day: string; period: string; elapsed_h: number }[] {
   const out = [];
   for (let t = from; t < to; ) {
     const end = Math.min(to, nextLocalMidnight(t, tz));
-    out.push({ day: localDate(t, tz), start: t, end, elapsed_h: overlapHours(t, end, from, Math.min(to, now)) });
+    const day = localDate(t, tz);
+    out.push({ day, period: step === 'day' ? day : day.slice(0, 7), elapsed_h: overlapHours(t, end, from, Math.min(to, now)) });
     t = end;
   }
   return out;
 }
 
 /** The plan of each genset and period for the part of the period that has passed: what the fact is held against. */
-async function planOf(db: Db, gensets: UnitConfig[], from: number, to: number, now: number, tz: string, step: Step): Promise<Map<string, number>> {
-  const days = daysOf(from, to, now, tz);
+async function planOf(db: Db, gensets: UnitConfig[], days: ReturnType<typeof daysOf>): Promise<Map<string, number>> {
   const entered = days.length ? await planKwh(db, days[0].day, days[days.length - 1].day) : new Map<string, number>();
   const plan = new Map<string, number>();
   for (const u of gensets) {
     for (const d of days) {
-      const key = `${u.unit}|${periodOf(d.start, tz, step)}`;
+      const key = `${u.unit}|${d.period}`;
       plan.set(key, (plan.get(key) ?? 0) + plannedKwOf(u, entered.get(`${u.unit}|${d.day}`)) * d.elapsed_h);
     }
   }
@@ -79,9 +78,10 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
   const tz = site.tz;
   const gensets = site.unitList().filter((u) => u.kind === 'gpu' && (!unit || u.unit === unit));
   const gasUnits = site.unitList().filter((u) => u.kind === 'upg');
-  const [sums, plan] = await Promise.all([hourSums(db, from, to, tz, step), planOf(db, gensets, from, to, now, tz, step)]);
+  const days = daysOf(from, to, now, tz, step);
+  const [sums, plan] = await Promise.all([hourSums(db, from, to, tz, step), planOf(db, gensets, days)]);
   const byKey = new Map(sums.map((s) => [`${s.unit}|${s.period}`, s]));
-  const periods = [...new Set(daysOf(from, to, now, tz).map((d) => periodOf(d.start, tz, step)))];
+  const periods = [...new Set(days.map((d) => d.period))];
 
   const rows = gensets.flatMap((u) =>
     periods.map((period) => {
@@ -148,10 +148,7 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
     to: new Date(to).toISOString(),
     step,
     rows,
-    periods: periods.map((period) => {
-      const of = rows.filter((r) => r.period === period);
-      return { period, kwh: r3(of.reduce((a, r) => a + r.kwh, 0)), kwh_plan: r3(of.reduce((a, r) => a + r.kwh_plan, 0)), gas_m3: r3(of.reduce((a, r) => a + (r.gas_m3 ?? 0), 0)) };
-    }),
+    periods: sitePeriods(periods, rows),
     totals: {
       kwh: r3(kwh),
       kwh_plan: r3(kwhPlan),
@@ -165,6 +162,18 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
     },
     flags,
   };
+}
+
+/** The site's kWh, plan and gas per period, for the plan-vs-fact chart. */
+function sitePeriods(periods: string[], rows: { period: string; kwh: number; kwh_plan: number; gas_m3: number | null }[]) {
+  const acc = new Map(periods.map((p) => [p, { period: p, kwh: 0, kwh_plan: 0, gas_m3: 0 }]));
+  for (const r of rows) {
+    const a = acc.get(r.period)!;
+    a.kwh += r.kwh;
+    a.kwh_plan += r.kwh_plan;
+    a.gas_m3 += r.gas_m3 ?? 0;
+  }
+  return [...acc.values()].map((a) => ({ period: a.period, kwh: r3(a.kwh), kwh_plan: r3(a.kwh_plan), gas_m3: r3(a.gas_m3) }));
 }
 
 function mapSpecific(s: { m3_per_kwh: number | null; efficiency: number | null }) {
