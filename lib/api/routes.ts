@@ -10,6 +10,7 @@ import { downtimeReport, mergeHistory } from './downtime-report';
 import { accountingReport, oeeReport } from './accounting-report';
 import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
 import { parsePlanCsv, PlanRow } from '../plan-csv';
+import { maintenanceRoutes } from './maintenance-routes';
 
 export interface ApiRequest {
   query: Record<string, unknown>;
@@ -138,5 +139,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         return { kind, from: b.from, value: kind === 'gas_rub_per_m3' ? value / 1000 : value };
       },
     },
+    ...maintenanceRoutes(ctx),
   ];
 }

@@ -1,0 +1,94 @@
+/**
+ * REST of block 4: GET /api/v1/maintenance (DESIGN.md shape plus the budget and the 1C exchange
+ * status) and the service records an operator enters.
+ */
+import type { ApiContext, Route } from './routes';
+import { ApiError, isRealDate } from './params';
+import { localDate, localMidnight, isoOrNull } from '../site';
+import { loadForecast, addServiceRecord, listServiceRecords, programOf, counterReadings } from '../store/maintenance-store';
+import { exchangeStatus, outboxSummary } from '../store/onec-store';
+import { MaintenanceProgram } from '../maintenance';
+
+export function maintenanceRoutes(ctx: ApiContext): Route[] {
+  const { site } = ctx;
+  /** the unit and its program, or a 400 saying which is missing */
+  const unitProgram = (id: string): MaintenanceProgram => {
+    const u = site.unit(id);
+    if (!u) throw new ApiError(400, `агрегат ${String(id).slice(0, 40)} не настроен / unknown unit`);
+    const p = programOf(site.maintenancePrograms, id, u.kind === 'gpu');
+    if (!p) throw new ApiError(400, `у агрегата ${id} нет программы ТО: добавьте его в узел twin-maintenance-program / the unit has no maintenance program`);
+    return p;
+  };
+  return [
+    {
+      method: 'get',
+      path: '/api/v1/maintenance',
+      handle: async () => {
+        const db = await ctx.db();
+        const now = ctx.now();
+        const f = await loadForecast(db, site, site.maintenancePrograms, now);
+        const [operations, outbox] = await Promise.all([exchangeStatus(db), outboxSummary(db)]);
+        return {
+          units: f.units.map((u) => ({
+            unit: u.unit,
+            name: site.unit(u.unit)?.name ?? u.unit,
+            program: u.program,
+            run_h: u.run_h,
+            last_sample: isoOrNull(u.last_ts ?? undefined),
+            rate_h_per_day: u.rate_h_per_day,
+            rate_window_days: u.rate_window_days,
+            next: u.next && { ...u.next, due_date: isoOrNull(u.next.due_date ?? undefined), due_day: u.next.due_date === null ? null : localDate(u.next.due_date, site.tz) },
+            parts: u.parts.map((p) => ({ ...f.names.get(p.code), ...p, arrival: isoOrNull(p.arrival) })),
+            cost_rub: u.cost_rub,
+            unpriced: u.unpriced,
+            within_horizon: u.within_horizon,
+            horizon_days: u.horizon_days,
+            risk: u.risk,
+          })),
+          budget: f.budget,
+          exchange: {
+            operations: operations.map((o) => ({ ...o, ok_at: isoOrNull(o.ok_at ?? undefined), error_at: isoOrNull(o.error_at ?? undefined) })),
+            outbox: { ...outbox, last_sent_at: isoOrNull(outbox.last_sent_at ?? undefined) },
+          },
+        };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/maintenance/:unit/service',
+      handle: async ({ params }) => {
+        unitProgram(params.unit);
+        return { records: await listServiceRecords(await ctx.db(), params.unit) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/maintenance/:unit/service',
+      handle: async ({ params, body, user }) => {
+        const program = unitProgram(params.unit);
+        const b = (body ?? {}) as { service?: unknown; run_h?: unknown; date?: unknown; comment?: unknown };
+        const service = program.services.find((s) => s.name === b.service);
+        if (!service) throw new ApiError(400, `service — одна из услуг программы «${program.name}»: ${program.services.map((s) => s.name).join(', ')} / unknown service`);
+        const db = await ctx.db();
+        const latest = (await counterReadings(db, [params.unit])).get(params.unit)?.last;
+        const runH = typeof b.run_h === 'string' ? Number(b.run_h.replace(',', '.')) : b.run_h ?? latest?.run_h;
+        if (typeof runH !== 'number' || !Number.isFinite(runH) || runH < 0) throw new ApiError(400, 'run_h — моточасы на момент ТО, число ≥ 0 (без него берутся текущие, а данных ещё нет) / run_h must be a number ≥ 0');
+        if (latest && runH > latest.run_h + 24) throw new ApiError(400, `run_h ${runH} больше текущей наработки ${latest.run_h.toFixed(1)} ч: проверьте число / run_h is above the counter`);
+        const today = localDate(ctx.now(), site.tz);
+        const day = b.date === undefined || b.date === '' ? today : b.date;
+        if (typeof day !== 'string' || !isRealDate(day) || day > today) throw new ApiError(400, 'date — дата выполнения ГГГГ-ММ-ДД, не позже сегодняшней / date must be a past or today\'s date');
+        if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 500)) throw new ApiError(400, 'comment — текст до 500 символов / comment must be text up to 500 characters');
+        return addServiceRecord(db, {
+          unit: params.unit,
+          service,
+          run_h: runH,
+          done_on: day,
+          done_at: localMidnight(day, site.tz),
+          labor_rub_per_h: program.labor_rub_per_h,
+          comment: (b.comment as string | undefined)?.trim() || undefined,
+          user,
+        });
+      },
+    },
+  ];
+}
