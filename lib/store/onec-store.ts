@@ -36,7 +36,7 @@ export async function replaceSupplies(db: Db, items: SupplyItem[], tz: string): 
   await db.query(
     `with d as (delete from onec_supplies)
      insert into onec_supplies (code, name, qty, unit_name, arrival, arrival_local, document)
-     select code, name, qty, unit_name, to_timestamp(arrival / 1000.0), arrival_local, document
+     select code, name, qty, unit_name, to_timestamp(arrival / 1000.0), arrival_local, nullif(document, '')
        from json_to_recordset($1::json) as x(code text, name text, qty float8, unit_name text, arrival float8, arrival_local text, document text)`,
     [JSON.stringify(rows)],
   );

@@ -13,6 +13,10 @@ import { SoapOnec, OnecError } from '../../lib/onec/soap-client';
 import { pull, queueRunHours, pushRunHours } from '../../lib/onec/exchange';
 import { readStock, readSupplies, readPrices, exchangeStatus, outboxSummary } from '../../lib/store/onec-store';
 import { tmpDir } from '../nodes/fixture';
+import { FolderOnec } from '../../lib/onec/folder';
+import fs from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
 
 const TZ = 'Asia/Yekaterinburg'; // +05:00, the site's zone; the host's zone must not matter
 const NOW = Date.parse('2026-11-27T10:00:00+05:00');
@@ -141,5 +145,39 @@ describe(`1C exchange against the fake 1C (host TZ=${process.env.TZ ?? 'unset'})
     // a later day is queued after the last one queued
     assert.equal(await queueRunHours(db, site(), NOW + 86_400_000), 1);
     assert.deepEqual(await pushRunHours(db, client()), { accepted: 1, duplicates: 0, rejected: 0 });
+  });
+
+  it('file mode: windows-1251 CSV and XML in, receipts, a malformed file rejected with the last good data kept, run hours out once', async () => {
+    const dir = tmpDir('twin-onec-files');
+    const files = new FolderOnec({ dir, encoding: 'windows-1251', now: () => NOW });
+    const drop = (name: string, text: string, enc = 'windows-1251') => {
+      fs.mkdirSync(path.join(dir, 'in'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'in', name), iconv.encode(text, enc));
+    };
+    assert.equal(await pull(db, files, 'GetStock', TZ), undefined, 'no file: nothing new, nothing changed');
+    // a 1C export: Russian headers, a quoted name with «;», decimal comma and a thousands space
+    drop('stock_2026-11-27.csv', 'Код;Наименование;Склад;Количество;Ед;Цена\r\n00-00001234;"Фильтр масляный; JMS 620";Склад ЗИП;3;шт;18 450,00\r\n00-00005678;Свеча зажигания;Склад ЗИП;0;шт;\r\n');
+    assert.equal(await pull(db, files, 'GetStock', TZ), 2);
+    assert.deepEqual((await readStock(db)).map((r) => [r.code, r.name, r.qty, r.price]), [['00-00001234', 'Фильтр масляный; JMS 620', 3, 18450], ['00-00005678', 'Свеча зажигания', 0, null]]);
+    assert.match(fs.readFileSync(path.join(dir, 'in', 'archive', 'stock_2026-11-27.csv.receipt.txt'), 'utf8'), /^Принят 2026-11-27T05:00:00.000Z: строк 2/);
+    // a malformed file: rejected with its line, moved aside, the stock as it was
+    drop('stock_2026-11-28.csv', 'Код;Наименование;Склад;Количество\r\n00-00001234;Фильтр;Склад ЗИП;три\r\n');
+    await assert.rejects(pull(db, files, 'GetStock', TZ), /файл stock_2026-11-28.csv не принят \(данные прежние; он перенесён в in\/rejected\): строка 2: Quantity «три» — не число/);
+    assert.equal((await readStock(db)).length, 2);
+    assert.ok(fs.existsSync(path.join(dir, 'in', 'rejected', 'stock_2026-11-28.csv.error.txt')));
+    assert.equal((await exchangeStatus(db)).find((s) => s.operation === 'GetStock')?.failing, true);
+    // XML (UTF-8) with the rows of the SOAP answer: prefix, xsi:nil, a date as ДД.ММ.ГГГГ in the site zone
+    drop('supplies.xml', '<?xml version="1.0" encoding="UTF-8"?><m:Supplies xmlns:m="http://energytwin.example/exchange" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><m:Row><m:Code>00-00005678</m:Code><m:Name>Свеча зажигания</m:Name><m:Quantity>40</m:Quantity><m:Unit>шт</m:Unit><m:ArrivalDate>10.12.2026</m:ArrivalDate><m:Document xsi:nil="true"/></m:Row></m:Supplies>', 'utf8');
+    assert.equal(await pull(db, files, 'GetSupplies', TZ), 1);
+    const [s] = await readSupplies(db);
+    assert.deepEqual([s.qty, s.document, new Date(s.arrival).toISOString()], [40, null, '2026-12-09T19:00:00.000Z']);
+    // run hours out: one windows-1251 CSV; a retry of the same records rewrites the same file
+    await seedRunHours(db);
+    await queueRunHours(db, site(), NOW);
+    assert.deepEqual(await pushRunHours(db, files), { accepted: 2, duplicates: 0, rejected: 0 });
+    await files.postRunHours([{ id: 'gpu1-2026-11-25', unit: 'gpu1', day: '2026-11-25', run_h: 1020.5, hours: 20.5 }, { id: 'gpu1-2026-11-26', unit: 'gpu1', day: '2026-11-26', run_h: 1044.5, hours: 24 }]);
+    const out = fs.readdirSync(path.join(dir, 'out'));
+    assert.equal(out.length, 1, out.join());
+    assert.equal(iconv.decode(fs.readFileSync(path.join(dir, 'out', out[0])), 'windows-1251'), 'Id;Unit;Date;CounterHours;Hours\r\ngpu1-2026-11-25;gpu1;25.11.2026;1020,50;20,50\r\ngpu1-2026-11-26;gpu1;26.11.2026;1044,50;24,00\r\n');
   });
 });
