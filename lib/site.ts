@@ -8,9 +8,15 @@ export interface PricePoint {
   value: number;
 }
 
-export interface Economics {
-  tariff_rub_per_kwh: PricePoint[];
-  gas_rub_per_m3: PricePoint[];
+/** Histories the cost of a kWh is computed with: prices per unit, and fixed costs in ₽ a month. */
+export const PRICE_KINDS = ['tariff_rub_per_kwh', 'gas_rub_per_m3', 'depreciation_rub_month', 'payroll_rub_month', 'other_rub_month'] as const;
+export type PriceKind = (typeof PRICE_KINDS)[number];
+
+export type Economics = Record<PriceKind, PricePoint[]>;
+
+/** Economics with no fixed costs entered yet (the twin-economics node or the settings page add them). */
+export function economicsOf(tariff: PricePoint[], gas: PricePoint[]): Economics {
+  return { tariff_rub_per_kwh: tariff, gas_rub_per_m3: gas, depreciation_rub_month: [], payroll_rub_month: [], other_rub_month: [] };
 }
 
 /** The value in force at a local date: the latest entry not after it, else the earliest (it covers all older data). */
@@ -29,7 +35,12 @@ export class SiteModel {
   private units = new Map<string, UnitConfig>();
   private kindsCache?: Map<string, UnitKind>;
 
-  constructor(readonly site: string, readonly name: string, readonly tz: string, readonly economics: Economics) {}
+  /** the prices; fixed costs start empty and are added by twin-economics */
+  readonly economics: Economics;
+
+  constructor(readonly site: string, readonly name: string, readonly tz: string, economics: Pick<Economics, 'tariff_rub_per_kwh' | 'gas_rub_per_m3'> & Partial<Economics>) {
+    this.economics = { ...economicsOf(economics.tariff_rub_per_kwh, economics.gas_rub_per_m3), ...economics };
+  }
 
   /** Adds a unit; an id used twice is refused so two config nodes cannot feed one unit. */
   addUnit(u: UnitConfig): string | undefined {
@@ -81,8 +92,7 @@ export class SiteModel {
         debounce_s: u.debounce_s,
       })),
       economics: {
-        tariff_rub_per_kwh: valueAt(economics.tariff_rub_per_kwh, today) ?? null,
-        gas_rub_per_m3: valueAt(economics.gas_rub_per_m3, today) ?? null,
+        ...Object.fromEntries(PRICE_KINDS.map((k) => [k, valueAt(economics[k], today) ?? null])),
         history: economics,
       },
     };

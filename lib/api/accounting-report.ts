@@ -148,7 +148,7 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
     to: new Date(to).toISOString(),
     step,
     rows,
-    periods: sitePeriods(periods, rows),
+    periods: sitePeriods(periods, rows, unit ? [] : sums),
     totals: {
       kwh: r3(kwh),
       kwh_plan: r3(kwhPlan),
@@ -165,15 +165,19 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
 }
 
 /** The site's kWh, plan and gas per period, for the plan-vs-fact chart. */
-function sitePeriods(periods: string[], rows: { period: string; kwh: number; kwh_plan: number; gas_m3: number | null }[]) {
-  const acc = new Map(periods.map((p) => [p, { period: p, kwh: 0, kwh_plan: 0, gas_m3: 0 }]));
+function sitePeriods(periods: string[], rows: { period: string; kwh: number; kwh_plan: number; gas_m3: number | null }[], sums: HourSums[]) {
+  const acc = new Map(periods.map((p) => [p, { period: p, kwh: 0, kwh_plan: 0, gas_m3: 0, unallocated_m3: 0 }]));
   for (const r of rows) {
     const a = acc.get(r.period)!;
     a.kwh += r.kwh;
     a.kwh_plan += r.kwh_plan;
     a.gas_m3 += r.gas_m3 ?? 0;
   }
-  return [...acc.values()].map((a) => ({ period: a.period, kwh: r3(a.kwh), kwh_plan: r3(a.kwh_plan), gas_m3: r3(a.gas_m3) }));
+  for (const s of sums) {
+    const a = acc.get(s.period);
+    if (a) a.unallocated_m3 += s.unallocated_m3;
+  }
+  return [...acc.values()].map((a) => ({ period: a.period, kwh: r3(a.kwh), kwh_plan: r3(a.kwh_plan), gas_m3: r3(a.gas_m3), unallocated_m3: r3(a.unallocated_m3) }));
 }
 
 function mapSpecific(s: { m3_per_kwh: number | null; efficiency: number | null }) {

@@ -2,7 +2,7 @@ import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
 import { lastSamples } from '../store/samples';
 import { lossOf, Pricing, REASONS } from '../downtime';
-import { SiteModel, PricePoint, localDate, isoOrNull } from '../site';
+import { SiteModel, PricePoint, Economics, PRICE_KINDS, localDate, isoOrNull } from '../site';
 import { round } from '../units';
 
 /** Config node prices, extended by those entered on the dashboard (same date: the entered one wins). */
@@ -12,14 +12,15 @@ export function mergeHistory(config: PricePoint[], entered: PricePoint[]): Price
   return [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([from, value]) => ({ from, value }));
 }
 
+/** The site's price and cost histories: the config nodes' extended by what was entered on the dashboard. */
+export async function siteEconomics(db: Db, site: SiteModel): Promise<Economics> {
+  const entered = await priceHistory(db);
+  return Object.fromEntries(PRICE_KINDS.map((k) => [k, mergeHistory(site.economics[k], entered[k])])) as Economics;
+}
+
 export async function sitePricing(db: Db, site: SiteModel, fromDay: string, toDay: string): Promise<Pricing> {
-  const [entered, plan] = await Promise.all([priceHistory(db), planKwh(db, fromDay, toDay)]);
-  return {
-    tz: site.tz,
-    tariff_rub_per_kwh: mergeHistory(site.economics.tariff_rub_per_kwh, entered.tariff_rub_per_kwh),
-    gas_rub_per_m3: mergeHistory(site.economics.gas_rub_per_m3, entered.gas_rub_per_m3),
-    planKwh: (unit, day) => plan.get(`${unit}|${day}`),
-  };
+  const [economics, plan] = await Promise.all([siteEconomics(db, site), planKwh(db, fromDay, toDay)]);
+  return { tz: site.tz, ...economics, planKwh: (unit, day) => plan.get(`${unit}|${day}`) };
 }
 
 

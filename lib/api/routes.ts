@@ -3,11 +3,12 @@
  * out, ApiError for what the caller got wrong. The twin-api node mounts them on Node-RED.
  */
 import { Db } from '../store/db';
-import { SiteModel, localDate, isoOrNull } from '../site';
+import { SiteModel, PriceKind, localDate, isoOrNull } from '../site';
 import { REASONS } from '../downtime';
-import { tagEvent, upsertPlan, planKwh, setPrice, priceHistory } from '../store/downtime-store';
-import { downtimeReport, mergeHistory } from './downtime-report';
+import { tagEvent, upsertPlan, planKwh, setPrice } from '../store/downtime-store';
+import { downtimeReport, siteEconomics } from './downtime-report';
 import { accountingReport, oeeReport } from './accounting-report';
+import { monthEconomics, yearEconomics } from './economics-report';
 import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
 import { parsePlanCsv, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
@@ -32,6 +33,15 @@ export interface ApiContext {
   now(): number;
 }
 
+/** What the settings form may enter: the stored kind, the factor to its unit, the largest sane value. */
+const PRICE_ENTRIES: Record<string, { kind: PriceKind; scale: number; max: number }> = {
+  tariff_rub_per_kwh: { kind: 'tariff_rub_per_kwh', scale: 1, max: 1e3 },
+  gas_rub_per_1000m3: { kind: 'gas_rub_per_m3', scale: 1 / 1000, max: 1e6 },
+  depreciation_rub_month: { kind: 'depreciation_rub_month', scale: 1, max: 1e10 },
+  payroll_rub_month: { kind: 'payroll_rub_month', scale: 1, max: 1e10 },
+  other_rub_month: { kind: 'other_rub_month', scale: 1, max: 1e10 },
+};
+
 export function apiRoutes(ctx: ApiContext): Route[] {
   const { site } = ctx;
   const known = (u: string) => Boolean(site.unit(u));
@@ -41,10 +51,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       method: 'get',
       path: '/api/v1/site',
       handle: async () => {
-        const entered = await ctx.db().then(priceHistory, () => undefined);
-        const economics = entered
-          ? { tariff_rub_per_kwh: mergeHistory(site.economics.tariff_rub_per_kwh, entered.tariff_rub_per_kwh), gas_rub_per_m3: mergeHistory(site.economics.gas_rub_per_m3, entered.gas_rub_per_m3) }
-          : site.economics;
+        // Without a database the config nodes' figures are still worth showing.
+        const economics = await ctx.db().then((db) => siteEconomics(db, site), () => site.economics);
         return site.describe(localDate(ctx.now(), site.tz), economics);
       },
     },
@@ -126,17 +134,34 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     },
     {
+      method: 'get',
+      path: '/api/v1/economics',
+      handle: async ({ query }) => {
+        const now = ctx.now();
+        if (query.year !== undefined) {
+          const year = Number(query.year);
+          if (!(Number.isInteger(year) && year >= 2000 && year <= 2100)) throw new ApiError(400, 'year — год, например 2026 / year must be like 2026');
+          return yearEconomics(await ctx.db(), site, year, now);
+        }
+        const month = query.month ?? localDate(now, site.tz).slice(0, 7);
+        if (typeof month !== 'string' || !isRealDate(`${month}-01`)) throw new ApiError(400, 'month — месяц ГГГГ-ММ, например 2026-11 / month must be YYYY-MM');
+        return monthEconomics(await ctx.db(), site, month, now);
+      },
+    },
+    {
       method: 'post',
       path: '/api/v1/settings/prices',
       handle: async ({ body, user }) => {
         const b = (body ?? {}) as { kind?: unknown; from?: unknown; value?: unknown };
-        const value = typeof b.value === 'string' ? Number(b.value.replace(',', '.')) : b.value;
-        if (b.kind !== 'tariff_rub_per_kwh' && b.kind !== 'gas_rub_per_1000m3') throw new ApiError(400, 'kind: tariff_rub_per_kwh или gas_rub_per_1000m3 / unknown kind');
+        const value = typeof b.value === 'string' ? Number(b.value.replace(/\s/g, '').replace(',', '.')) : b.value;
+        const entry = typeof b.kind === 'string' ? PRICE_ENTRIES[b.kind] : undefined;
+        if (!entry) throw new ApiError(400, `kind — одно из: ${Object.keys(PRICE_ENTRIES).join(', ')} / unknown kind`);
         if (typeof b.from !== 'string' || !isRealDate(b.from)) throw new ApiError(400, 'from — дата начала действия ГГГГ-ММ-ДД / from must be a date');
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e6) throw new ApiError(400, 'value — число ≥ 0 / value must be a number ≥ 0');
-        const kind = b.kind === 'tariff_rub_per_kwh' ? 'tariff_rub_per_kwh' : 'gas_rub_per_m3';
-        await setPrice(await ctx.db(), kind, b.from, kind === 'gas_rub_per_m3' ? value / 1000 : value, user);
-        return { kind, from: b.from, value: kind === 'gas_rub_per_m3' ? value / 1000 : value };
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > entry.max) throw new ApiError(400, `value — число от 0 до ${entry.max} / value must be a number in 0..${entry.max}`);
+        // Fixed costs are monthly: they apply from the first day of the month entered.
+        const from = entry.kind.endsWith('_month') ? `${b.from.slice(0, 7)}-01` : b.from;
+        await setPrice(await ctx.db(), entry.kind, from, value * entry.scale, user);
+        return { kind: entry.kind, from, value: value * entry.scale };
       },
     },
     ...maintenanceRoutes(ctx),

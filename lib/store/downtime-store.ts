@@ -1,7 +1,7 @@
 import { Db } from './db';
 import { DowntimeEvent, EventUpdate, Category } from '../downtime';
 import { UnitState } from '../state';
-import { PricePoint } from '../site';
+import { PricePoint, PriceKind, economicsOf } from '../site';
 
 export interface StoredEvent extends DowntimeEvent {
   id: number;
@@ -100,14 +100,12 @@ export async function upsertPlan(db: Db, rows: { unit: string; day: string; kwh:
   return rows.length;
 }
 
-export type PriceKind = 'tariff_rub_per_kwh' | 'gas_rub_per_m3';
-
 /** Price history entered on the dashboard; it extends (and on the same date overrides) the config node's. */
 export async function priceHistory(db: Db): Promise<Record<PriceKind, PricePoint[]>> {
   const rows = await db.query<{ kind: PriceKind; from: string; value: number }>(
     `select kind, to_char(valid_from, 'YYYY-MM-DD') as "from", value from prices order by valid_from`,
   );
-  const out: Record<PriceKind, PricePoint[]> = { tariff_rub_per_kwh: [], gas_rub_per_m3: [] };
+  const out = economicsOf([], []);
   for (const r of rows) out[r.kind].push({ from: r.from, value: Number(r.value) });
   return out;
 }

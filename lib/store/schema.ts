@@ -174,6 +174,15 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
       create index onec_outbox_pending on onec_outbox (day) where sent_at is null;`,
   },
+  {
+    version: 6,
+    name: 'fixed monthly costs in the price history',
+    sql: `
+      -- Depreciation, payroll and other costs (₽ a month) change over time like prices: same table.
+      alter table prices drop constraint prices_kind_check;
+      alter table prices add constraint prices_kind_check check (kind in
+        ('tariff_rub_per_kwh', 'gas_rub_per_m3', 'depreciation_rub_month', 'payroll_rub_month', 'other_rub_month'));`,
+  },
 ];
 
 export interface SchemaInfo {
