@@ -9,6 +9,9 @@ import { tagEvent, upsertPlan, planKwh, setPrice } from '../store/downtime-store
 import { downtimeReport, siteEconomics } from './downtime-report';
 import { accountingReport, oeeReport } from './accounting-report';
 import { monthEconomics, yearEconomics } from './economics-report';
+import { exportWorkbook } from './export-xlsx';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
 import { parsePlanCsv, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
@@ -24,6 +27,11 @@ export interface Route {
   method: 'get' | 'post';
   path: string;
   handle(req: ApiRequest): Promise<unknown>;
+}
+
+/** A handler's answer that is a file to download rather than JSON. */
+export class FileReply {
+  constructor(readonly body: Buffer, readonly filename: string, readonly contentType: string) {}
 }
 
 export interface ApiContext {
@@ -146,6 +154,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         const month = query.month ?? localDate(now, site.tz).slice(0, 7);
         if (typeof month !== 'string' || !isRealDate(`${month}-01`)) throw new ApiError(400, 'month — месяц ГГГГ-ММ, например 2026-11 / month must be YYYY-MM');
         return monthEconomics(await ctx.db(), site, month, now);
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/export.xlsx',
+      handle: async ({ query }) => {
+        const { from, to } = parsePeriod(query, site.tz);
+        const name = `energy-twin_${site.site}_${localDate(from, site.tz)}_${localDate(to - 1, site.tz)}.xlsx`;
+        return new FileReply(await exportWorkbook(await ctx.db(), site, from, to, ctx.now()), name, XLSX);
       },
     },
     {

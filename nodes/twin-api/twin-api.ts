@@ -1,7 +1,7 @@
 import express, { Request, Response } from 'express';
 import { NodeAPI, Node, requireSite, registerTwinNode } from '../red';
 import { SiteNode, DatabaseNode, DbLease } from '../config-types';
-import { apiRoutes, ApiContext } from '../../lib/api/routes';
+import { apiRoutes, ApiContext, FileReply } from '../../lib/api/routes';
 import { ApiError } from '../../lib/api/params';
 
 interface ApiConfig {
@@ -39,7 +39,13 @@ export = (RED: NodeAPI) =>
       RED.httpNode[route.method](route.path, ...(route.method === 'post' ? parseBody : []), (req: Request, res: Response) => {
         const user = (req as Request & { twinUser?: string }).twinUser ?? 'anonymous';
         route.handle({ query: req.query as Record<string, unknown>, params: req.params, body: req.body, user }).then(
-          (body) => res.json(body),
+          (body) => {
+            if (body instanceof FileReply) {
+              res.attachment(body.filename).type(body.contentType).send(body.body);
+              return;
+            }
+            res.json(body);
+          },
           (err: Error) => {
             if (err instanceof ApiError) {
               res.status(err.status).json({ error: err.message });

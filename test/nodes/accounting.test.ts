@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { helper, siteConfig, collect, load, tmpDir, until, api, FlowNode } from './fixture';
 
 const T0 = Date.parse('2026-11-26T10:00:00+05:00');
@@ -48,6 +49,44 @@ describe('twin-accounting and twin-gas nodes', function () {
     const bad = await api().get('/api/v1/accounting?from=2026-11-26&to=2026-11-26&step=week');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /step/);
+  });
+
+  it('exports the period to one workbook whose totals are the API\'s', async () => {
+    await load(flow());
+    const norm = helper.getNode('norm');
+    // gpu1 at 2 509 kW for 20 minutes then stopped: 2 509 / 3 = 836.333 kWh.
+    for (let i = 0; i <= 20; i++) {
+      norm.receive({ topic: 'energy/t1/gpu1/telemetry', payload: { ts: T0 + i * MIN, p_kw: i < 20 ? 2509 : 0, running: i < 20 ? 1 : 0, fault: 0 } });
+    }
+    const period = 'from=2026-11-26&to=2026-11-26';
+    const accounting = await until(async () => {
+      const res = await api().get(`/api/v1/accounting?${period}&step=day`);
+      return res.body.totals?.kwh > 800 ? res.body : undefined;
+    }, 20_000, 'the rollup');
+    assert.equal(accounting.totals.kwh, 836.333);
+    const res = await api().get(`/api/v1/export.xlsx?${period}`).buffer(true).parse((r: any, cb: any) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers['content-disposition'], /energy-twin_t1_2026-11-26_2026-11-26\.xlsx/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body);
+    assert.deepEqual(wb.worksheets.map((w) => w.name), ['Парк', 'Простои', 'Учёт', 'ТО', 'Экономика']);
+    const sheet = wb.getWorksheet('Учёт')!;
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), ['Агрегат', 'Сутки', 'Факт, кВт·ч']);
+    // The last row holds the totals, as numbers equal to the API's.
+    const last = sheet.getRow(sheet.rowCount);
+    assert.equal(last.getCell(1).value, 'Итого');
+    assert.equal(last.getCell(3).value, 836.333);
+    assert.equal(typeof last.getCell(3).value, 'number');
+    const economics = wb.getWorksheet('Экономика')!;
+    assert.equal(economics.getRow(2).getCell(1).value, '2026-11');
+    const apiEconomics = (await api().get('/api/v1/economics?month=2026-11')).body;
+    assert.equal(economics.getRow(2).getCell(2).value, apiEconomics.kwh);
+    const bad = await api().get('/api/v1/export.xlsx?from=2026-11-27&to=2026-11-26');
+    assert.equal(bad.status, 400);
   });
 
   it('gives the passport gas flow of a genset at its current power', async () => {

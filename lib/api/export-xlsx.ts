@@ -1,0 +1,189 @@
+/**
+ * «Экспорт в Excel»: one workbook for a period with a sheet per block of the director's page,
+ * built from the same reports the REST API serves, so its totals are the API's. Numbers stay
+ * numbers (with a display format), headers are Russian, times are the site's wall clock.
+ */
+import ExcelJS from 'exceljs';
+import { Db } from '../store/db';
+import { SiteModel, localDate, zoneOffsetMs } from '../site';
+import { downtimeReport } from './downtime-report';
+import { accountingReport, oeeReport } from './accounting-report';
+import { maintenanceReport } from './maintenance-routes';
+import { monthEconomics, nextMonth } from './economics-report';
+
+interface Column {
+  header: string;
+  key: string;
+  width?: number;
+  /** Excel display format for numbers and dates */
+  numFmt?: string;
+}
+
+const KWH = '#,##0';
+const M3 = '#,##0.0';
+const RUB = '#,##0.00';
+const FRACTION_PCT = '0.0%';
+const DATE_TIME = 'dd.mm.yyyy hh:mm';
+
+const STATE_RU: Record<string, string> = { run: 'Работа', stop: 'Останов', fault: 'Авария', nodata: 'Нет связи' };
+const CATEGORY_RU: Record<string, string> = { forced: 'Аварийный', unplanned: 'Внеплановый', planned: 'Плановый', reserve: 'Резерв', external: 'Внешний' };
+const GAS_SOURCE_RU: Record<string, string> = { meter: 'счётчик', allocated: 'распределено', passport: 'по паспорту' };
+const PART_STATUS_RU: Record<string, string> = { ok: 'есть', supply: 'придёт вовремя', missing: 'нет' };
+
+function addSheet(wb: ExcelJS.Workbook, name: string, columns: Column[], rows: Record<string, unknown>[], totals?: Record<string, unknown>): void {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? Math.max(12, c.header.length + 2), style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  ws.getRow(1).font = { bold: true };
+  for (const r of rows) ws.addRow(r);
+  if (totals) ws.addRow(totals).font = { bold: true };
+}
+
+/** An instant as a cell date showing the site's wall-clock time (Excel dates have no zone). */
+function wallClock(iso: string | null | undefined, tz: string): Date | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return new Date(ms + zoneOffsetMs(ms, tz));
+}
+
+/** The months a period touches, YYYY-MM. */
+function monthsOf(from: number, to: number, tz: string): string[] {
+  const out: string[] = [];
+  for (let m = localDate(from, tz).slice(0, 7); m <= localDate(to - 1, tz).slice(0, 7); m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: number, now: number): Promise<Buffer> {
+  const tz = site.tz;
+  const [downtime, accounting, oee, maintenance] = await Promise.all([
+    downtimeReport(db, site, from, to, undefined, now),
+    accountingReport(db, site, from, to, 'day', undefined, now),
+    oeeReport(db, site, from, to, now),
+    maintenanceReport(db, site, now),
+  ]);
+  const economics = [];
+  for (const m of monthsOf(from, to, tz)) economics.push(await monthEconomics(db, site, m, now));
+
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Energy Twin';
+  wb.created = new Date(now);
+
+  const fleet = site.fleet(now);
+  addSheet(
+    wb,
+    'Парк',
+    [
+      { header: 'Агрегат', key: 'name', width: 16 },
+      { header: 'Состояние сейчас', key: 'state', width: 18 },
+      { header: 'Мощность, кВт', key: 'p_kw', numFmt: KWH },
+      { header: 'Моточасы, ч', key: 'run_h', numFmt: M3 },
+      { header: 'Часы работы за период', key: 'service_h', numFmt: '0.00' },
+      { header: 'Готовность', key: 'availability', numFmt: FRACTION_PCT },
+      { header: 'Производительность', key: 'performance', numFmt: FRACTION_PCT },
+      { header: 'Качество', key: 'quality', numFmt: FRACTION_PCT },
+      { header: 'OEE', key: 'oee', numFmt: FRACTION_PCT },
+    ],
+    fleet.units.map((u) => {
+      const o = oee.units.find((x) => x.unit === u.unit);
+      return { name: u.name, state: STATE_RU[u.state] ?? u.state, p_kw: u.p_kw, run_h: u.run_h, service_h: o?.service_h, availability: o?.availability, performance: o?.performance, quality: o?.quality, oee: o?.oee };
+    }),
+    { name: 'Площадка', availability: oee.site.availability, performance: oee.site.performance, quality: oee.site.quality, oee: oee.site.oee },
+  );
+
+  addSheet(
+    wb,
+    'Простои',
+    [
+      { header: 'Агрегат', key: 'name', width: 14 },
+      { header: 'Состояние', key: 'state' },
+      { header: 'Категория', key: 'category', width: 14 },
+      { header: 'Причина', key: 'reason', width: 24 },
+      { header: 'Начало', key: 'start', numFmt: DATE_TIME, width: 17 },
+      { header: 'Конец', key: 'end', numFmt: DATE_TIME, width: 17 },
+      { header: 'Часы', key: 'hours', numFmt: '0.00' },
+      { header: 'Недовыработка, кВт·ч', key: 'lost_kwh', numFmt: KWH },
+      { header: 'Упущенная прибыль, ₽', key: 'lost_rub', numFmt: RUB },
+    ],
+    downtime.events.map((e) => ({
+      name: e.name,
+      state: STATE_RU[e.state] ?? e.state,
+      category: CATEGORY_RU[e.category] ?? e.category,
+      reason: e.reason_text ?? 'не указана',
+      start: wallClock(e.start, tz),
+      end: wallClock(e.end, tz),
+      hours: e.hours,
+      lost_kwh: e.lost_kwh,
+      lost_rub: e.lost_rub,
+    })),
+    { name: 'Итого', hours: downtime.totals.hours, lost_kwh: downtime.totals.lost_kwh, lost_rub: downtime.totals.lost_rub },
+  );
+
+  addSheet(
+    wb,
+    'Учёт',
+    [
+      { header: 'Агрегат', key: 'name', width: 14 },
+      { header: 'Сутки', key: 'period', width: 12 },
+      { header: 'Факт, кВт·ч', key: 'kwh', numFmt: KWH },
+      { header: 'План, кВт·ч', key: 'kwh_plan', numFmt: KWH },
+      { header: 'Отклонение, кВт·ч', key: 'kwh_gap', numFmt: KWH },
+      { header: 'Газ, м³', key: 'gas_m3', numFmt: M3 },
+      { header: 'Источник газа', key: 'gas_source', width: 15 },
+      { header: 'Газ по паспорту, м³', key: 'passport_m3', numFmt: M3 },
+      { header: 'Удельный расход, м³/кВт·ч', key: 'm3_per_kwh', numFmt: '0.0000' },
+      { header: 'КПД', key: 'efficiency', numFmt: FRACTION_PCT },
+    ],
+    accounting.rows.map((r) => ({ ...r, gas_source: r.gas_source ? GAS_SOURCE_RU[r.gas_source] : '—' })),
+    { name: 'Итого', kwh: accounting.totals.kwh, kwh_plan: accounting.totals.kwh_plan, kwh_gap: accounting.totals.kwh_gap, gas_m3: accounting.totals.gas_m3, m3_per_kwh: accounting.totals.m3_per_kwh, efficiency: accounting.totals.efficiency },
+  );
+
+  addSheet(
+    wb,
+    'ТО',
+    [
+      { header: 'Агрегат', key: 'name', width: 14 },
+      { header: 'Моточасы, ч', key: 'run_h', numFmt: M3 },
+      { header: 'Наработка, ч/сут', key: 'rate', numFmt: '0.0' },
+      { header: 'Следующее ТО', key: 'service', width: 28 },
+      { header: 'При моточасах', key: 'due_run_h', numFmt: KWH },
+      { header: 'Дата', key: 'due_day', width: 12 },
+      { header: 'Запчасти', key: 'parts', width: 50 },
+      { header: 'Стоимость, ₽', key: 'cost_rub', numFmt: RUB },
+      { header: 'Риск', key: 'risk' },
+    ],
+    maintenance.units.map((u) => {
+      const next = (u.next ?? {}) as { service?: string; due_run_h?: number; due_day?: string };
+      const parts = (u.parts as { name?: string; code: string; need: number; status: string }[] | undefined) ?? [];
+      return {
+        name: u.name,
+        run_h: u.run_h,
+        rate: u.rate_h_per_day,
+        service: next.service ?? '—',
+        due_run_h: next.due_run_h,
+        due_day: next.due_day ?? '—',
+        parts: parts.map((p) => `${p.name ?? p.code} × ${p.need}: ${PART_STATUS_RU[p.status] ?? p.status}`).join('; '),
+        cost_rub: u.cost_rub,
+        risk: u.risk,
+      };
+    }),
+  );
+
+  addSheet(
+    wb,
+    'Экономика',
+    [
+      { header: 'Месяц', key: 'month', width: 10 },
+      { header: 'Выработка, кВт·ч', key: 'kwh', numFmt: KWH },
+      { header: 'Газ, ₽/кВт·ч', key: 'gas', numFmt: '0.0000' },
+      { header: 'Амортизация, ₽/кВт·ч', key: 'depreciation', numFmt: '0.0000' },
+      { header: 'Запчасти, ₽/кВт·ч', key: 'parts', numFmt: '0.0000' },
+      { header: 'ФОТ, ₽/кВт·ч', key: 'payroll', numFmt: '0.0000' },
+      { header: 'Прочее, ₽/кВт·ч', key: 'other', numFmt: '0.0000' },
+      { header: 'Себестоимость, ₽/кВт·ч', key: 'total', numFmt: '0.0000' },
+      { header: 'Тариф сети, ₽/кВт·ч', key: 'grid', numFmt: '0.0000' },
+      { header: 'Экономия, ₽', key: 'saving', numFmt: RUB },
+    ],
+    economics.map((m) => ({ month: m.month, kwh: m.kwh, ...(m.rub_per_kwh ?? {}), total: m.total_rub_per_kwh, grid: m.grid_tariff, saving: m.saving_rub })),
+  );
+
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
