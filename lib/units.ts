@@ -83,10 +83,10 @@ export interface UnitFields {
   debounce: string;
 }
 
-/** A number typed into a form: empty → the default, "9,5" → 9.5, anything else unparsable → NaN. */
+/** A number typed into a form: empty → the default, "9,5" → 9.5, "1 500 000" → 1500000, anything else unparsable → NaN. */
 export function parseNumberField(v: unknown, dflt: number): number {
   if (v === undefined || v === null || v === '') return dflt;
-  const n = Number(String(v).trim().replace(',', '.'));
+  const n = Number(String(v).replace(/[\s\u00a0]/g, '').replace(',', '.'));
   return Number.isFinite(n) ? n : NaN;
 }
 

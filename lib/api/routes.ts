@@ -4,6 +4,7 @@
  */
 import { Db } from '../store/db';
 import { SiteModel, PriceKind, localDate, isoOrNull } from '../site';
+import { parseNumberField } from '../units';
 import { REASONS } from '../downtime';
 import { tagEvent, upsertPlan, planKwh, setPrice } from '../store/downtime-store';
 import { downtimeReport, siteEconomics } from './downtime-report';
@@ -170,7 +171,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       path: '/api/v1/settings/prices',
       handle: async ({ body, user }) => {
         const b = (body ?? {}) as { kind?: unknown; from?: unknown; value?: unknown };
-        const value = typeof b.value === 'string' ? Number(b.value.replace(/\s/g, '').replace(',', '.')) : b.value;
+        const value = typeof b.value === 'string' ? parseNumberField(b.value, NaN) : b.value;
         const entry = typeof b.kind === 'string' ? PRICE_ENTRIES[b.kind] : undefined;
         if (!entry) throw new ApiError(400, `kind — одно из: ${Object.keys(PRICE_ENTRIES).join(', ')} / unknown kind`);
         if (typeof b.from !== 'string' || !isRealDate(b.from)) throw new ApiError(400, 'from — дата начала действия ГГГГ-ММ-ДД / from must be a date');
