@@ -4,6 +4,7 @@ import type { Node } from './red';
 import type { SiteModel } from '../lib/site';
 import type { UnitConfig } from '../lib/units';
 import type { Db } from '../lib/store/db';
+import type { OnecTransport } from '../lib/onec/contract';
 
 export interface SiteNode extends Node {
   model?: SiteModel;
@@ -31,4 +32,9 @@ export interface BrokerNode extends Node {
   url?: string;
   /** nodes show the connection state through this; returns the unsubscribe */
   onStatus(cb: (connected: boolean, text: string) => void): () => void;
+}
+
+export interface OnecNode extends Node {
+  /** the SOAP or folder transport, or why there is none (nothing configured) */
+  transport(): { transport: OnecTransport; label: string } | { problem: string };
 }

@@ -193,6 +193,7 @@ export function demoData(now: number, tz: string): FakeOnecData {
       { code: '00-00002001', name: 'Масло моторное Mobil Pegasus 705', price: 310.5, unit_name: 'л' },
       { code: '00-00007001', name: 'Комплект прокладок ГБЦ', price: 42300, unit_name: 'компл' },
       { code: '00-00007002', name: 'Головка блока цилиндров в сборе (обменная)', price: 286000, unit_name: 'шт' },
+      { code: '00-00007003', name: 'Комплект капитального ремонта JMS 620', price: 18500000, unit_name: 'компл' },
     ],
     supplies: [
       { code: '00-00001234', name: 'Фильтр масляный JMS 620', qty: 4, unit_name: 'шт', arrival_local: day(7), document: 'Заказ поставщику № 118 от ' + day(-20).slice(0, 10) },
