@@ -51,7 +51,7 @@ async function main() {
       async () => {
         if (app.exitCode !== null) throw new Error(`the app exited: ${log.slice(-2000)}`);
         const r = await fetch(`${base}/api/v1/fleet`, { headers: { authorization: auth } });
-        const f = r.ok ? await r.json() : undefined;
+        const f = r.ok ? ((await r.json()) as { units: { state: string }[] }) : undefined;
         return f && f.units.every((u: { state: string }) => u.state !== 'nodata') ? f : undefined;
       },
       120_000,
@@ -71,7 +71,8 @@ async function main() {
           const t0 = Date.now();
           await page.goto(`${base}/dashboard/director`);
           await page.waitForFunction(
-            (blocks) => blocks.every((b) => document.querySelector(`[data-block="${b}"][data-loaded="true"]`)),
+            // runs in the page: `document` is the browser's (this file is compiled without DOM types)
+            (blocks) => blocks.every((b) => (globalThis as any).document.querySelector(`[data-block="${b}"][data-loaded="true"]`)),
             BLOCKS,
             { timeout: 60_000, polling: 50 },
           );
