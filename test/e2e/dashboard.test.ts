@@ -156,6 +156,47 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     });
   });
 
+  it('shows block 3 «Эффективность и учёт» on the director\'s page: a row per genset with its kWh, gas source and OEE', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    await withPage('director', async (page) => {
+      const row = page.locator('[data-testid=acc-unit][data-unit=gpu1]');
+      // The twin-accounting node rolls up every 30 s: reload until the running gpu1 has produced kWh.
+      const kwh = await until(
+        async () => {
+          await page.goto(`${base}/dashboard/director`);
+          if (!(await row.waitFor({ timeout: 10_000 }).then(() => true, () => false))) return undefined;
+          // the row shows 0 until the page's first report arrives
+          const cell = row.locator('[data-testid=acc-kwh]');
+          return until(async () => {
+            const text = (await cell.textContent())?.trim();
+            return text && text !== '0' && text !== '—' ? text : undefined;
+          }, 10_000).catch(() => undefined);
+        },
+        90_000,
+        'gpu1 kWh in block 3',
+      );
+      assert.match(kwh, /^\d[\d\u00a0 ]*$/, 'kWh as a ru-RU whole number (space-grouped)');
+      const heading = page.locator('.nrdb-ui-group', { has: page.getByTestId('acc-block') }).getByText('Эффективность и учёт', { exact: true });
+      assert.equal(await heading.count(), 1, 'the group heading');
+      assert.deepEqual(await page.locator('[data-testid=acc-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit'))), ['gpu1', 'gpu2', 'gpu3', 'gpu4']);
+      // The simulator's gas unit meters the site and no genset has a meter: gas is split by passport.
+      assert.equal((await row.locator('[data-testid=acc-gas-source]').textContent())?.trim(), 'распределено');
+      const api = await getJson(`${base}/api/v1/accounting?from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+      assert.ok(api.rows.some((r: any) => r.unit === 'gpu1' && r.kwh > 0), 'the API agrees gpu1 produced');
+      assert.match((await page.getByTestId('acc-site').textContent()) ?? '', /Станция/);
+      assert.match((await page.getByTestId('acc-site-oee').textContent())?.trim() ?? '', /^\d+,\d$/, 'site OEE in % with a decimal comma');
+      assert.equal(await page.getByTestId('acc-chart').locator('text').filter({ hasText: /^\d+$/ }).count() >= 28, true, 'a day axis for the month');
+      fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+      const shot = path.join(OUTPUT_DIR, 'e2e-accounting.png');
+      await page.getByTestId('acc-block').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+    });
+  });
+
   it('the operator tags the reserve unit\'s stop in the journal: category and totals follow', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log('      skipped: no Chromium (apt-get install chromium)');
