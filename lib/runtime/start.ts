@@ -9,6 +9,7 @@ import { readEnv, TwinEnv } from './env';
 import { startEmbeddedBroker, EmbeddedBroker } from './broker';
 import { loadUsers, Authenticator } from './auth';
 import { httpAuth, socketAuth, editorAuth } from './http-auth';
+import { startDemoOnec } from '../onec/demo';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -34,6 +35,8 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   settings.dashboard = { ...(settings.dashboard ?? {}), ioMiddleware: socketAuth(auth) };
   let broker: EmbeddedBroker | undefined;
   if (!env.mqttUrl) broker = await startEmbeddedBroker(env.mqttPort);
+  // The simulated plant gets a demo 1C too (unless TWIN_ONEC_URL names a real one): block 4 shows data at once.
+  const demoOnec = env.simulator ? await startDemoOnec(env.tz) : undefined;
   const app = express();
   const server = http.createServer(app);
   RED.init(server, settings);
@@ -48,6 +51,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
     });
   } catch (err) {
     await broker?.close();
+    await demoOnec?.close();
     throw err;
   }
   await RED.start();
@@ -61,6 +65,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await broker?.close();
+      await demoOnec?.close();
     },
   };
 }
