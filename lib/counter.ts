@@ -10,6 +10,9 @@ export interface CounterStep {
   kind: CounterKind;
 }
 
+/** Without a cap, a counter that fell below this share of its last reading was reset; above it, it glitched. */
+const RESET_SHARE = 0.1;
+
 /** Where counters wrap: decimal registers at 10^k (a 7-digit meter after 9 999 999), binary ones at 2^16 or 2^32. */
 function wrapAt(prev: number): number {
   const candidates = [2 ** 16, 2 ** 32];
@@ -20,7 +23,8 @@ function wrapAt(prev: number): number {
 /**
  * The amount counted between readings prev → next. `cap` is the most the machine can count in
  * that time (e.g. 1.5 × rated kW × hours); without it a rollover is recognised only from a
- * counter that was above 90 % of its range and came back below 10 %.
+ * counter that was above 90 % of its range and came back below 10 %, and a reset only from one
+ * that fell below 10 % of its last reading.
  */
 export function counterStep(prev: number, next: number, cap?: number): CounterStep {
   if (next >= prev) {
@@ -31,6 +35,8 @@ export function counterStep(prev: number, next: number, cap?: number): CounterSt
   const rolled = wrap - prev + next;
   const isRollover = cap !== undefined ? rolled <= cap : prev >= 0.9 * wrap && next < 0.1 * wrap;
   if (isRollover) return { delta: rolled, kind: 'rollover' };
-  // After a reset the counter starts from zero, so what it shows now was counted since then.
-  return cap !== undefined && next > cap ? { delta: 0, kind: 'glitch' } : { delta: next, kind: 'reset' };
+  // After a reset the counter starts from zero, so what it shows now was counted since then. A
+  // counter that went back only a little (a device restored an older value) was not reset.
+  const isReset = cap !== undefined ? next <= cap : next < RESET_SHARE * prev;
+  return isReset ? { delta: next, kind: 'reset' } : { delta: 0, kind: 'glitch' };
 }

@@ -1,6 +1,8 @@
 import { NodeAPI, Node, every, numberField, requireSite, registerTwinNode } from '../red';
 import { SiteNode, BrokerNode } from '../config-types';
-import { PlantSimulator } from '../../lib/simulator';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PlantSimulator, SimulatorCounters } from '../../lib/simulator';
 import { readEnv } from '../../lib/runtime/env';
 import { RegisterImageServer } from '../../lib/modbus/image-server';
 import { PRESETS } from '../../lib/modbus/presets';
@@ -41,6 +43,29 @@ export = (RED: NodeAPI) =>
       (err: Error) => node.error(`Modbus TCP на порту ${modbusPort} не запустился / Modbus server failed: ${err.message}`),
     );
     node.on('close', (_removed, done) => void (modbus?.close() ?? Promise.resolve()).then(() => done()));
+    // Counters are kept in the data folder, so a restart continues them instead of stepping back.
+    const countersFile = path.join(readEnv().dataDir, `simulator-counters-${model.site}.json`);
+    const saveCounters = () => {
+      if (!sim) return;
+      try {
+        fs.mkdirSync(path.dirname(countersFile), { recursive: true });
+        fs.writeFileSync(`${countersFile}.tmp`, JSON.stringify(sim.counters()));
+        fs.renameSync(`${countersFile}.tmp`, countersFile);
+      } catch (err) {
+        node.warn(`счётчики симулятора не сохранены / simulator counters not saved: ${(err as Error).message}`);
+      }
+    };
+    let counterFloor: SimulatorCounters | undefined;
+    try {
+      counterFloor = JSON.parse(fs.readFileSync(countersFile, 'utf8')) as SimulatorCounters;
+    } catch {
+      counterFloor = undefined; // first start, or the file is unreadable: the history model alone
+    }
+    every(node, 10_000, saveCounters);
+    node.on('close', (_removed, done) => {
+      saveCounters();
+      done();
+    });
     // Units are read at the first step: config nodes register their units after this node may start.
     let sim: PlantSimulator | undefined;
     let sent = 0;
@@ -52,6 +77,7 @@ export = (RED: NodeAPI) =>
         reserve: (config.reserve || '').split(/[,;\s]+/).filter(Boolean),
         faultRatePerHour: faultRate,
         tz: model.tz,
+        counterFloor,
       });
       // Aligned to the step, so a replay with the same seed and step lands on the same timestamps.
       const ts = Math.floor(Date.now() / (stepS * 1000)) * stepS * 1000;

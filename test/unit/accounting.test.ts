@@ -115,6 +115,9 @@ describe('accounting: counters', () => {
     // Without a cap, 30 000 → 10 is no wrap (30 000 < 90 % of 65 536): a reset.
     assert.deepEqual(counterStep(30_000, 10), { delta: 10, kind: 'reset' });
     assert.deepEqual(counterStep(1000, 1200, 100), { delta: 0, kind: 'glitch' });
+    // Without a cap, a small step back (a meter that restored an older value: 55 699 510.8 → 55 699 493.1,
+    // above 10 % of the last reading) is a glitch, not a reset worth 55.7 million m³.
+    assert.deepEqual(counterStep(55_699_510.8, 55_699_493.1), { delta: 0, kind: 'glitch' });
   });
 });
 
