@@ -5,6 +5,7 @@ import type { SiteModel } from '../lib/site';
 import type { UnitConfig } from '../lib/units';
 import type { Db } from '../lib/store/db';
 import type { OnecTransport } from '../lib/onec/contract';
+import type { AckLedger } from '../lib/ack-ledger';
 
 export interface SiteNode extends Node {
   model?: SiteModel;
@@ -32,6 +33,10 @@ export interface BrokerNode extends Node {
   url?: string;
   /** nodes show the connection state through this; returns the unsubscribe */
   onStatus(cb: (connected: boolean, text: string) => void): () => void;
+  /** held QoS 1 acks (absent when acks go out on receipt) */
+  acks?: AckLedger;
+  /** a token for msg.ackId when the ack of this received packet waits for a store; undefined: acked on receipt */
+  holdAck?(packet: { qos: number; messageId?: number }): number | undefined;
 }
 
 export interface OnecNode extends Node {

@@ -1,13 +1,25 @@
 import mqtt from 'mqtt';
-import { NodeAPI, registerTwinNode } from '../red';
+import { NodeAPI, registerTwinNode, numberField, every } from '../red';
 import { BrokerNode } from '../config-types';
 import { readEnv, brokerUrl } from '../../lib/runtime/env';
 import { redactUrl } from '../../lib/store/db';
+import { AckLedger } from '../../lib/ack-ledger';
 
 interface BrokerConfig {
   clientId: string;
   /** 'auto' (MQTT 5 to an external broker, 3.1.1 to the embedded one), '4' (3.1.1) or '5' */
   protocol?: string;
+  /**
+   * QoS 1 acks wait for the database commit; a message no twin-store takes within this many
+   * seconds is acknowledged anyway. 0: acknowledge on receipt (a crash loses what is not yet written).
+   */
+  ackHoldS?: string;
+}
+
+/** The part of mqtt.js's client we wrap: every outgoing packet goes through _sendPacket. */
+interface PacketSender {
+  stream: unknown;
+  _sendPacket(packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]): void;
 }
 
 /** How long an external broker keeps our session (and queues QoS 1 messages) while we are away. */
@@ -41,6 +53,9 @@ export = (RED: NodeAPI) =>
       queueQoSZero: false,
       ...(v5 ? { protocolVersion: 5 as const, properties: { sessionExpiryInterval: SESSION_EXPIRY_S, receiveMaximum: 65535 } } : { protocolVersion: 4 as const }),
     });
+    const holdS = numberField(config.ackHoldS, 60);
+    if (!(holdS >= 0)) throw new Error('ожидание записи — число секунд ≥ 0 / ack hold must be ≥ 0 s');
+    if (holdS > 0) holdAcks(node, node.client, holdS);
     node.client.on('connect', () => tell(true, 'подключено'));
     node.client.on('offline', () => tell(false, 'нет связи с брокером'));
     let lastError = '';
@@ -50,7 +65,9 @@ export = (RED: NodeAPI) =>
       // A broker without MQTT 5 refuses the connect (3.1.1 return code 1, or 5's 132): in auto
       // mode, carry on with 3.1.1.
       if (config.protocol !== '5' && client.options.protocolVersion === 5 && (err.code === 1 || err.code === 132)) {
-        node.log(`брокер ${node.url} не поддерживает MQTT 5, подключение по 3.1.1 / broker has no MQTT 5, using 3.1.1`);
+        // With 3.1.1 a broker limits the messages in flight to us (Mosquitto: 20), and acks wait for
+        // the database commit: intake drops to about 20 messages per write.
+        node.warn(`брокер ${node.url} не поддерживает MQTT 5, подключение по 3.1.1: приём ограничен окном брокера (Mosquitto: 20 сообщений на запись в базу) / broker has no MQTT 5, using 3.1.1: intake is limited by the broker's in-flight window`);
         client.options.protocolVersion = 4;
         delete client.options.properties;
         setTimeout(() => client.reconnect(), 100);
@@ -63,7 +80,53 @@ export = (RED: NodeAPI) =>
     });
     node.on('close', (_removed, done) => {
       listeners.clear();
+      node.acks?.clear();
       if (node.client) node.client.end(false, {}, () => done());
       else done();
     });
   }, { credentials: { url: { type: 'password' } } });
+
+/**
+ * Holds the client's PUBACKs until the messages are committed (lib/ack-ledger.ts). mqtt.js handles
+ * incoming packets one at a time and acks a QoS 1 message as soon as its handlers return; delaying
+ * that callback would let one message in per commit. Instead the PUBACK packet itself is parked
+ * where it leaves the client (_sendPacket), and mqtt.js goes on to the next message at once; the
+ * broker keeps streaming up to its in-flight window (receiveMaximum 65 535 with MQTT 5).
+ */
+function holdAcks(node: BrokerNode, client: NonNullable<BrokerNode['client']>, holdS: number): void {
+  const c = client as unknown as PacketSender;
+  if (typeof c._sendPacket !== 'function') {
+    node.warn('эта версия mqtt.js не позволяет отложить подтверждения: подтверждаю при получении / this mqtt.js version cannot hold acks: acking on receipt');
+    return;
+  }
+  let warned = false;
+  const ledger = new AckLedger({
+    holdMs: holdS * 1000,
+    isLive: (conn) => client.connected && c.stream === conn,
+    onExpired: (n) => {
+      if (warned) return;
+      warned = true;
+      node.warn(
+        `${n} сообщ. не дошли до twin-store за ${holdS} с и подтверждены без записи (поток без узла записи, или msg.ackId потерян в функции) / ` +
+          `${n} messages reached no twin-store within ${holdS} s and were acknowledged unstored`,
+      );
+    },
+  });
+  node.acks = ledger;
+  const send = c._sendPacket.bind(c);
+  c._sendPacket = (packet, cb, ...rest) => {
+    if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+      const conn = c.stream;
+      if (ledger.park(conn, packet.messageId, () => send(packet))) {
+        // mqtt.js moves on to the next incoming packet now; the PUBACK goes out on release.
+        cb?.();
+        return;
+      }
+    }
+    send(packet, cb, ...rest);
+  };
+  // The socket is gone: acks held for it are dropped; the broker redelivers those messages.
+  client.on('close', () => ledger.dropConnection(c.stream));
+  node.holdAck = (packet) => (packet.qos === 1 && packet.messageId !== undefined ? ledger.hold(c.stream, packet.messageId) : undefined);
+  every(node, 1000, () => ledger.sweep());
+}

@@ -15,8 +15,11 @@ export = (RED: NodeAPI) =>
     const filter = (config.topic || 'energy/+/+/telemetry').trim();
     // A shared subscription ($share/<group>/<filter>) delivers topics matching the filter part.
     const match = filter.replace(/^\$share\/[^/]+\//, '');
-    const onMessage = (topic: string, payload: Buffer) => {
-      if (topicMatches(match, topic)) node.send({ topic, payload });
+    const onMessage = (topic: string, payload: Buffer, packet: { qos: number; messageId?: number }) => {
+      if (!topicMatches(match, topic)) return;
+      // The broker's PUBACK waits until a twin-store commits this message (msg.ackId, see twin-broker).
+      const ackId = broker.holdAck?.(packet);
+      node.send(ackId === undefined ? { topic, payload } : { topic, payload, ackId });
     };
     client.on('message', onMessage);
     // QoS 1 with the broker's persistent session: nothing accepted by the broker is lost.

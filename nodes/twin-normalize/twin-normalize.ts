@@ -1,6 +1,7 @@
 import { NodeAPI, Node, RateMeter, every, requireSite, registerTwinNode } from '../red';
 import { SiteNode } from '../config-types';
 import { normalizeTelemetry, isReject, NORMALIZE_DEFAULTS, RejectCode } from '../../lib/telemetry';
+import { rejectAck } from '../../lib/ack-ledger';
 
 interface NormalizeConfig {
   site: string;
@@ -25,10 +26,13 @@ export = (RED: NodeAPI) =>
         rejected.set(r.code, n);
         // Logged once per kind of fault, so a misconfigured gateway cannot flood the log.
         if (n === 1) node.warn(`отклонено / rejected (${r.code}): ${r.reason}; topic ${String(msg.topic).slice(0, 80)}`);
+        // Bad input is never stored: the broker may have its ack now.
+        rejectAck(msg.ackId);
         send([null, { ...msg, reason: r.reason, code: r.code }]);
       } else {
         accepted.add();
-        send([{ topic: msg.topic, payload: r }, null]);
+        // msg.ackId goes along: the broker's ack waits for the store's commit of this sample.
+        send([msg.ackId === undefined ? { topic: msg.topic, payload: r } : { topic: msg.topic, payload: r, ackId: msg.ackId }, null]);
       }
       done();
     });

@@ -4,6 +4,7 @@ import { WriteBatcher } from '../../lib/store/batcher';
 import { SampleRows, insertSamples, insertStateChanges } from '../../lib/store/samples';
 import { Sample, isSample } from '../../lib/telemetry';
 import { StateChange, isStateChange } from '../../lib/state';
+import { claimAck, settleAck } from '../../lib/ack-ledger';
 
 interface StoreConfig {
   database: string;
@@ -12,7 +13,8 @@ interface StoreConfig {
   maxBuffered: string;
 }
 
-type Item = { sample: Sample } | { change: StateChange };
+/** ack: msg.ackId of the MQTT message, settled after the commit (the broker's PUBACK waits for it) */
+type Item = ({ sample: Sample } | { change: StateChange }) & { ack?: unknown };
 
 
 export = (RED: NodeAPI) =>
@@ -43,6 +45,7 @@ export = (RED: NodeAPI) =>
         await insertStateChanges(db, changes);
         await insertSamples(db, rows);
         stored.add(rows.length);
+        for (const it of items) if (it.ack !== undefined) settleAck(it.ack);
       },
       onError: (err, retryMs, buffered) => {
         if (err.message !== lastError) node.warn(`запись в базу не удалась, повтор через ${retryMs} мс, в буфере ${buffered} / write failed, retrying: ${err.message}`);
@@ -56,9 +59,12 @@ export = (RED: NodeAPI) =>
     });
     node.on('input', (msg, _send, done) => {
       const p = msg.payload;
-      if (isSample(p)) batcher.push({ sample: p });
-      else if (isStateChange(p)) batcher.push({ change: p });
-      else {
+      const ack = msg.ackId;
+      if (isSample(p) || isStateChange(p)) {
+        // Claimed now: the ack waits for the commit however long the database is away.
+        claimAck(ack);
+        batcher.push(isSample(p) ? { sample: p, ack } : { change: p, ack });
+      } else {
         done(new Error('ожидался образец ({unit, ts, values}) или смена состояния ({unit, state, since}) / expected a sample or a state change'));
         return;
       }
