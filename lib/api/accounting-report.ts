@@ -7,10 +7,15 @@ import { listEvents, planKwh } from '../store/downtime-store';
 import { SiteModel, localDate, nextLocalMidnight } from '../site';
 import { UnitConfig, round } from '../units';
 import { plannedKwOf } from '../downtime';
-import { GasSource, OVERBURN_LIMIT, overburn, specific } from '../accounting';
+import { GasSource, HOUR_MS, OVERBURN_LIMIT, overburn, specific } from '../accounting';
 import { NOT_AGAINST_AVAILABILITY, OeeInput, overlapHours, siteOee, unitOee } from '../oee';
 
 export type Step = 'day' | 'month';
+
+/** The rollups are hourly: a period is read as the whole hours that cover it (local days are whole hours in Russia's zones). */
+function wholeHours(from: number, to: number): { from: number; to: number } {
+  return { from: Math.floor(from / HOUR_MS) * HOUR_MS, to: Math.ceil(to / HOUR_MS) * HOUR_MS };
+}
 
 interface HourSums {
   unit: string;
@@ -79,7 +84,8 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
   const gensets = site.unitList().filter((u) => u.kind === 'gpu' && (!unit || u.unit === unit));
   const gasUnits = site.unitList().filter((u) => u.kind === 'upg');
   const days = daysOf(from, to, now, tz, step);
-  const [sums, plan] = await Promise.all([hourSums(db, from, to, tz, step), planOf(db, gensets, days)]);
+  const hours = wholeHours(from, to);
+  const [sums, plan] = await Promise.all([hourSums(db, hours.from, hours.to, tz, step), planOf(db, gensets, days)]);
   const byKey = new Map(sums.map((s) => [`${s.unit}|${s.period}`, s]));
   const periods = [...new Set(days.map((d) => d.period))];
 
@@ -185,7 +191,8 @@ function mapSpecific(s: { m3_per_kwh: number | null; efficiency: number | null }
 }
 
 /** GET /api/v1/oee: per genset and for the site, over [from, min(to, now)). */
-export async function oeeReport(db: Db, site: SiteModel, from: number, to: number, now: number) {
+export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, requestedTo: number, now: number) {
+  const { from, to } = wholeHours(requestedFrom, requestedTo);
   const until = Math.max(from, Math.min(to, now));
   const gensets = site.unitList().filter((u) => u.kind === 'gpu');
   const [sums, events] = await Promise.all([

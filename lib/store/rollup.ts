@@ -90,31 +90,29 @@ export interface RollupResult {
   counter_events: Partial<Record<CounterKind, number>>;
 }
 
+/** A mark taken this long ago by a run that never finished (a crash) is taken again. */
+const STALE_TAKE = '5 minutes';
+
 /**
- * Recomputes dirty unit-hours, oldest first. They are taken off the list before the work, so
- * samples written meanwhile mark their hour again; hours whose work failed are kept here and
- * done first next time, so a database outage loses none.
+ * Recomputes dirty unit-hours, oldest first. A mark is taken before the work and deleted after it
+ * only if no sample touched its hour meanwhile (that clears taken_at), so neither a late sample nor
+ * a crash mid-rollup leaves an hour stale.
  */
 export class HourlyRollup {
-  private failed: { unit: string; ms: number }[] = [];
-
   constructor(private readonly unitOf: (id: string) => UnitConfig | undefined, private readonly limit = 200) {}
 
   async run(db: Db): Promise<RollupResult> {
-    const retry = this.failed.splice(0);
-    const taken = retry.concat(
-      (
-        await db.query<{ unit: string; ms: number }>(
-          `delete from rollup_dirty where (unit, hour) in (select unit, hour from rollup_dirty order by hour, unit limit $1)
-           returning unit, (extract(epoch from hour) * 1000)::float8 as ms`,
-          [this.limit],
-        ).catch((err) => {
-          this.failed = retry;
-          throw err;
-        })
-      ).map((t) => ({ unit: t.unit, ms: Number(t.ms) })),
-    );
-    const result: RollupResult = { hours: 0, more: taken.length - retry.length === this.limit, counter_events: {} };
+    const taken = (
+      await db.query<{ unit: string; ms: number; taken: string }>(
+        `update rollup_dirty set taken_at = clock_timestamp()
+         where (unit, hour) in (
+           select unit, hour from rollup_dirty where taken_at is null or taken_at < now() - interval '${STALE_TAKE}'
+           order by hour, unit limit $1)
+         returning unit, (extract(epoch from hour) * 1000)::float8 as ms, taken_at::text as taken`,
+        [this.limit],
+      )
+    ).map((t) => ({ unit: t.unit, ms: Number(t.ms), taken: t.taken }));
+    const result: RollupResult = { hours: 0, more: taken.length === this.limit, counter_events: {} };
     try {
       const rollups: UnitRollup[] = [];
       for (const t of taken) {
@@ -127,15 +125,24 @@ export class HourlyRollup {
       await saveRollups(db, rollups);
       await allocateHours(db, [...new Set(rollups.map((r) => r.start))].sort((a, b) => a - b), this.unitOf);
       result.hours = rollups.length;
-      return result;
     } catch (err) {
-      this.failed = taken;
+      // Give the marks back at once; if the database is gone, they are taken again once stale.
+      await release(db, taken, 'give back').catch(() => undefined);
       throw err;
     }
+    await release(db, taken, 'done');
+    return result;
   }
+}
 
-  /** unit-hours waiting for a retry after a failure */
-  get waiting(): number {
-    return this.failed.length;
-  }
+/**
+ * Deletes the marks of a finished run ('done') or frees them for the next ('give back'), but only
+ * those still as this run took them: a sample written since has cleared taken_at and keeps its mark.
+ */
+async function release(db: Db, taken: { unit: string; ms: number; taken: string }[], how: 'done' | 'give back'): Promise<void> {
+  if (taken.length === 0) return;
+  const source = 'json_to_recordset($1::json) as x(unit text, ms float8, taken text)';
+  const mine = 'r.unit = x.unit collate "C" and r.hour = to_timestamp(x.ms / 1000.0) and r.taken_at = x.taken::timestamptz';
+  const sql = how === 'done' ? `delete from rollup_dirty r using ${source} where ${mine}` : `update rollup_dirty r set taken_at = null from ${source} where ${mine}`;
+  await db.query(sql, [JSON.stringify(taken)]);
 }

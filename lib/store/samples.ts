@@ -35,7 +35,7 @@ export async function insertSamples(db: Db, rows: SampleRows): Promise<number> {
        insert into rollup_dirty (unit, hour)
        select distinct u, date_trunc('hour', to_timestamp((t - d) / 1000.0)) from x, (values (0), (${ROLLUP_LOOKBACK_MS})) as l(d)
        order by 1, 2
-       on conflict do nothing),
+       on conflict (unit, hour) do update set taken_at = null where rollup_dirty.taken_at is not null),
      latest as (
        -- in unit order, so two batches written at once lock these rows in the same order (no deadlock)
        insert into unit_last_sample (unit, ts) select u, to_timestamp(max(t) / 1000.0) from x group by u order by u

@@ -183,6 +183,14 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       alter table prices add constraint prices_kind_check check (kind in
         ('tariff_rub_per_kwh', 'gas_rub_per_m3', 'depreciation_rub_month', 'payroll_rub_month', 'other_rub_month'));`,
   },
+  {
+    version: 7,
+    name: 'rollup marks survive a crash mid-rollup',
+    sql: `
+      -- A mark is taken (taken_at set) while its hour is recomputed and deleted only after; a sample
+      -- written meanwhile clears taken_at, and a mark left taken by a crashed run is taken again.
+      alter table rollup_dirty add column taken_at timestamptz;`,
+  },
 ];
 
 export interface SchemaInfo {

@@ -45,7 +45,7 @@ export = (RED: NodeAPI) =>
         if (r.hours) send({ topic: `energy/${site.site}/accounting`, payload: r });
       } catch (err) {
         pause = Math.min(intervalMs, 5000);
-        node.status({ fill: 'red', shape: 'ring', text: `база недоступна, ждут ${rollup.waiting} ч` });
+        node.status({ fill: 'red', shape: 'ring', text: 'база недоступна, повтор' });
         node.warn(`учёт: пересчёт часов не удался, повтор / hourly rollup failed, retrying: ${(err as Error).message}`);
       }
       schedule(pause);

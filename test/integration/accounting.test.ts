@@ -149,6 +149,53 @@ for (const target of targets) {
       near(oee.site.performance, 0.747616, 1e-5);
     });
 
+    it('OEE of part of an hour reads the whole hour', async () => {
+      // 23:20–23:40 on the 26th is read as 23:00–24:00, when gpu1 ran all the hour: availability 1 h / 1 h.
+      const oee = await oeeReport(db, site(), Date.parse('2026-11-26T23:20:00+05:00'), Date.parse('2026-11-26T23:40:00+05:00'), NOW);
+      const gpu1 = oee.units.find((u) => u.unit === 'gpu1')!;
+      assert.equal(oee.from, '2026-11-26T18:00:00.000Z');
+      assert.equal(gpu1.period_h, 1);
+      near(gpu1.availability, 1, 1e-9);
+    });
+
+    it('keeps the mark of an hour a sample touched while it was being rolled up, and retakes a crashed run\'s mark', async () => {
+      const hour = Date.parse('2026-11-25T03:00:00+05:00'); // a day no other test reads
+      const first = new SampleRows();
+      first.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: hour, values: { p_kw: 600, running: 1 } });
+      first.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: hour + MIN, values: { p_kw: 600, running: 1 } });
+      await insertSamples(db, first);
+      // While the rollup reads the samples of that hour, a late sample arrives in it: 600 kW from 03:01 to 03:02.
+      let injected = false;
+      const racing: Db = {
+        ...db,
+        kind: db.kind,
+        label: db.label,
+        query: async (sql: string, params?: unknown[]) => {
+          if (!injected && /from samples/.test(sql) && /order by ts$/.test(sql.trim())) {
+            injected = true;
+            const late = new SampleRows();
+            late.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: hour + 2 * MIN, values: { p_kw: 0, running: 0 } });
+            await insertSamples(db, late);
+          }
+          return db.query(sql, params);
+        },
+      } as Db;
+      const rollup = new HourlyRollup((id) => site().unit(id));
+      while ((await rollup.run(racing)).more);
+      const marks = await db.query<{ n: number }>("select count(*)::int as n from rollup_dirty where unit = 'gpu1' and hour = $1", [new Date(hour).toISOString()]);
+      assert.equal(marks[0].n, 1, 'the late sample keeps its hour marked');
+      // The next run reads it: 600 kW for 2 minutes = 20 kWh.
+      while ((await rollup.run(db)).more);
+      const kwh = await db.query<{ kwh: number }>("select kwh from unit_hourly where unit = 'gpu1' and hour = $1", [new Date(hour).toISOString()]);
+      near(Number(kwh[0].kwh), 20, 1e-9);
+      // A run that took a mark and died leaves it taken; once 5 minutes stale it is taken again.
+      await db.query("insert into rollup_dirty (unit, hour, taken_at) values ('gpu1', $1, now() - interval '10 minutes')", [new Date(hour).toISOString()]);
+      await db.query("update unit_hourly set kwh = 0 where unit = 'gpu1' and hour = $1", [new Date(hour).toISOString()]);
+      while ((await rollup.run(db)).more);
+      const again = await db.query<{ kwh: number }>("select kwh from unit_hourly where unit = 'gpu1' and hour = $1", [new Date(hour).toISOString()]);
+      near(Number(again[0].kwh), 20, 1e-9);
+    });
+
     it('a late sample re-rolls its hour', async () => {
       // One more gpu1 sample at 01:30 on the 26th (hours before the night) with 1 000 kW and the next at
       // 01:31: 1 000 kW × 1/60 h = 16.667 kWh land in that hour once the rollup has run again.
