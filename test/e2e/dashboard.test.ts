@@ -244,6 +244,61 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     });
   });
 
+  it('shows block 5 «Экономика» with the cost of a kWh; the admin enters a payroll amount on «План и цены» and the site API keeps it', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    const perKwh = /^\d[\d\u00a0 ]*,\d{2}\u00a0?\s?₽\/кВт·ч$/;
+    await withPage('director', async (page) => {
+      const total = page.locator('[data-block=economics][data-loaded=true] [data-testid=eco-total]');
+      // The month's kWh come from the hourly rollup (every 30 s): reload until the block has a cost per kWh.
+      const text = await until(
+        async () => {
+          await page.goto(`${base}/dashboard/director`);
+          if (!(await total.waitFor({ timeout: 15_000 }).then(() => true, () => false))) return undefined;
+          const t = (await total.textContent())?.trim();
+          return t && perKwh.test(t) ? t : undefined;
+        },
+        90_000,
+        'a ₽/кВт·ч figure in block 5',
+      );
+      assert.match(text, perKwh);
+      const heading = page.locator('.nrdb-ui-group', { has: page.locator('[data-block=economics]') }).getByText('Экономика', { exact: true });
+      assert.equal(await heading.count(), 1, 'the group heading');
+      assert.match((await page.getByTestId('eco-tariff').textContent())?.trim() ?? '', perKwh, 'the grid tariff beside it');
+      assert.equal(await page.locator('[data-testid=eco-item]').count(), 5, 'gas, depreciation, parts, payroll, other');
+      assert.equal(await page.getByTestId('eco-chart').locator('[data-testid=eco-bar]').count(), 12, 'a bar slot per month of the year');
+      // Gas alone is what the passport says at the simulated load: ≈ 0.25–0.27 m³/kWh × 7.5 ₽/m³.
+      const api = await getJson(`${base}/api/v1/economics`);
+      assert.ok(api.rub_per_kwh.gas > 1.6 && api.rub_per_kwh.gas < 2.4, `gas ₽/kWh ${api.rub_per_kwh.gas}`);
+      assert.ok(api.rub.payroll > 0, 'the flows\' twin-economics node gives payroll');
+      const shot = path.join(OUTPUT_DIR, 'e2e-economics.png');
+      await page.locator('[data-block=economics]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+    });
+
+    await withPage('admin', async (page) => {
+      await page.goto(`${base}/dashboard/settings`);
+      const from = page.getByTestId('cost-from');
+      await until(async () => ((await from.inputValue().catch(() => '')) !== '' ? true : undefined), 30_000, 'the settings form');
+      const month = await from.inputValue();
+      await page.getByTestId('cost-kind').selectOption('payroll_rub_month');
+      await page.getByTestId('cost-value').fill('четыре миллиона');
+      await page.getByTestId('cost-save').click();
+      assert.match((await page.getByTestId('cost-error').textContent()) ?? '', /^Введите сумму в рублях/);
+      await page.getByTestId('cost-value').fill('4 321 000');
+      await page.getByTestId('cost-save').click();
+      await page.getByTestId('cost-result').waitFor({ timeout: 15_000 });
+      assert.match((await page.getByTestId('cost-result').textContent()) ?? '', /ФОТ 4\s321\s000 ₽ в месяц/);
+      await until(async () => ((await page.getByTestId('history-payroll').textContent()) ?? '').includes('4\u00a0321\u00a0000') || undefined, 10_000, 'the payroll history on the page');
+      const site = await getJson(`${base}/api/v1/site`);
+      assert.deepEqual(site.economics.history.payroll_rub_month.find((p: any) => p.from === `${month}-01`), { from: `${month}-01`, value: 4_321_000 });
+      assert.equal(site.economics.payroll_rub_month, 4_321_000, 'in force this month');
+    });
+  });
+
   it('shows block 4 «Предиктив и ТО»: motor hours, next service, parts from the demo 1C and the red banner for a missing part', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log('      skipped: no Chromium (apt-get install chromium)');
