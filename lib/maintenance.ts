@@ -278,7 +278,7 @@ export function forecast(input: ForecastInput): Forecast {
       run_h: u.last ? u.last.run_h : null,
       last_ts: u.last ? u.last.ts : null,
       rate_h_per_day: rate === undefined ? null : round(rate, 2),
-      rate_window_days: rate === undefined || !u.first || !u.last ? null : round((u.last.ts - u.first.ts) / DAY_MS, 2),
+      rate_window_days: rate === undefined || !u.first || !u.last ? null : round((u.last.ts - u.first.ts) / DAY_MS, 3),
       next: next
         ? {
             service: next.service.name,
