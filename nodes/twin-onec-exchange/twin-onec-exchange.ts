@@ -40,8 +40,8 @@ export = (RED: NodeAPI) =>
     const t = onec.transport();
     if ('problem' in t) {
       node.status({ fill: 'grey', shape: 'ring', text: '1С не настроена' });
-      node.warn(`обмен с 1С выключен: ${t.problem}`);
-      lease.release();
+      node.warn(`обмен с 1С выключен / 1C exchange off: ${t.problem}`);
+      void lease.release();
       return;
     }
     const onStep = (r: StepResult) => {
