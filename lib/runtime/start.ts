@@ -60,7 +60,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
     port: (server.address() as { port: number }).port,
     generatedLogins: generated,
     async stop() {
-      // Flows first (they flush their buffers to the database), then the server and the broker.
+      // The embedded broker stops acknowledging publishes first (their senders keep them for the next
+      // start), then the flows flush their buffers to the database, then the server and the broker go.
+      broker?.holdPublishes();
       await RED.stop().catch(() => undefined);
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
