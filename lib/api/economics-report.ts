@@ -13,10 +13,20 @@ export function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
+/** The first hour with accounted data, epoch ms; undefined before any. */
+async function firstAccountedHour(db: Db): Promise<number | undefined> {
+  const r = await db.query<{ ms: number | null }>('select (extract(epoch from min(hour)) * 1000)::float8 as ms from unit_hourly');
+  return r[0]?.ms === null || r[0]?.ms === undefined ? undefined : Number(r[0].ms);
+}
+
 export async function monthEconomics(db: Db, site: SiteModel, month: string, now: number) {
   const from = localMidnight(`${month}-01`, site.tz);
   const to = localMidnight(`${nextMonth(month)}-01`, site.tz);
-  const elapsedShare = Math.min(1, Math.max(0, (now - from) / (to - from)));
+  // Fixed costs are counted for the part of the month the twin has seen: from its first data (a
+  // site's first month would otherwise carry a whole month's payroll on a few days' kWh) to now.
+  const first = await firstAccountedHour(db);
+  const seenFrom = Math.max(from, first ?? to);
+  const elapsedShare = Math.min(1, Math.max(0, (Math.min(now, to) - seenFrom) / (to - from)));
   const [accounting, parts, economics] = await Promise.all([
     accountingReport(db, site, from, to, 'day', undefined, now),
     partsCostOfMonth(db, from, to),

@@ -8,6 +8,7 @@ import { migrate } from '../../lib/store/schema';
 import { insertSamples, SampleRows } from '../../lib/store/samples';
 import { HourlyRollup } from '../../lib/store/rollup';
 import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
+import { monthEconomics } from '../../lib/api/economics-report';
 import { parseTs } from '../../lib/telemetry';
 import { SiteModel } from '../../lib/site';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
@@ -211,3 +212,35 @@ for (const target of targets) {
     });
   });
 }
+
+describe('the cost of a kWh from stored hours (PGlite)', function () {
+  this.timeout(60_000);
+  it('counts fixed costs from the twin\'s first data, not from the 1st of its first month', async () => {
+    // The twin started on 16 November: gpu1 then made 2 500 kWh and burnt 650 m³ every hour to the end of the
+    // month: 15 days × 24 h = 360 h → 900 000 kWh, 234 000 m³ × 7.50 ₽ = 1 755 000 ₽. Payroll 3 000 000 ₽ a month
+    // is counted for the 15 of 30 days seen: 1 500 000 ₽. (1 755 000 + 1 500 000) / 900 000 = 3.616667 ₽/kWh;
+    // the grid's 6.50 saves 2.883333 ₽/kWh.
+    const db = openDb({ dataDir: tmpDir('twin-eco') });
+    try {
+      await migrate(db);
+      const start = Date.parse('2026-11-16T00:00:00+05:00');
+      const rows = Array.from({ length: 360 }, (_, i) => ({ unit: 'gpu1', ms: start + i * 3_600_000 }));
+      await db.query(
+        `insert into unit_hourly (unit, hour, kwh, kwh_source, meter_m3, passport_m3, gas_m3, gas_source, service_h, data_h)
+         select unit, to_timestamp(ms / 1000.0), 2500, 'counter', null, 650, 650, 'allocated', 1, 1 from json_to_recordset($1::json) as x(unit text, ms float8)`,
+        [JSON.stringify(rows)],
+      );
+      const s = site();
+      s.economics.payroll_rub_month = [{ from: '2026-01-01', value: 3_000_000 }];
+      const m = await monthEconomics(db, s, '2026-11', Date.parse('2026-12-05T12:00:00+05:00'));
+      assert.equal(m.kwh, 900_000);
+      assert.equal(m.elapsed_share, 0.5);
+      assert.equal(m.rub.gas, 1_755_000);
+      assert.equal(m.rub.payroll, 1_500_000);
+      near(m.total_rub_per_kwh, 3.616667, 1e-4);
+      near(m.saving_rub_per_kwh, 2.883333, 1e-4);
+    } finally {
+      await db.close();
+    }
+  });
+});
