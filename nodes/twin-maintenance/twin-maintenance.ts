@@ -12,7 +12,7 @@ interface ForecasterConfig {
 function statusOf(r: MaintenanceReport): { fill: 'red' | 'green' | 'yellow' | 'grey'; text: string } {
   const dated = r.units.filter((u) => u.next && u.next.in_days !== null).sort((a, b) => Number(a.next!.in_days) - Number(b.next!.in_days));
   const high = r.units.filter((u) => u.risk === 'high').length;
-  if (!dated.length) return { fill: 'grey', text: r.units.length ? 'нет даты: агрегаты не работали' : 'нет агрегатов с программой ТО' };
+  if (!dated.length) return { fill: 'grey', text: r.units.length ? 'нет даты: мало данных или агрегаты не работали' : 'нет агрегатов с программой ТО' };
   const first = dated[0];
   const text = `${first.name}: ${first.next!.service} через ${Number(first.next!.in_days).toLocaleString('ru-RU')} дн.${high ? ` · риск: ${high}` : ''}`;
   return { fill: high ? 'red' : r.units.some((u) => u.risk === 'medium') ? 'yellow' : 'green', text };
