@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { UnitConfig, round } from './units';
 import { gasM3h } from './passport';
 import { telemetryTopic } from './telemetry';
@@ -36,6 +37,11 @@ export interface SimulatorOptions {
 
 /** The cumulative counters of each unit: e_kwh and run_h of gensets, gas_m3 of the gas unit. */
 export type SimulatorCounters = Record<string, Record<string, number>>;
+
+/** Where a site's simulator keeps its counters between runs. */
+export function countersFile(dataDir: string, site: string): string {
+  return path.join(dataDir, `simulator-counters-${site}.json`);
+}
 
 export interface TelemetryMessage {
   topic: string;

@@ -46,13 +46,22 @@ async function hourSums(db: Db, from: number, to: number, tz: string, step: Step
   return rows.map((r) => ({ ...r, kwh: Number(r.kwh), gas_m3: num(r.gas_m3), passport_m3: Number(r.passport_m3), meter_m3: num(r.meter_m3), unallocated_m3: Number(r.unallocated_m3), service_h: Number(r.service_h), data_h: Number(r.data_h) }));
 }
 
-/** Local days of [from, to), each with the part of it that has passed by `now`. */
-function daysOf(from: number, to: number, now: number, tz: string, step: Step): { day: string; period: string; elapsed_h: number }[] {
+/**
+ * The first hour the twin has data for, epoch ms (undefined before any). Before it nothing is
+ * known: no plan is held against it and no hours are owed (a new site does not start at −100 %).
+ */
+export async function firstAccountedHour(db: Db): Promise<number | undefined> {
+  const r = await db.query<{ ms: number | null }>('select (extract(epoch from min(hour)) * 1000)::float8 as ms from unit_hourly');
+  return r[0]?.ms === null || r[0]?.ms === undefined ? undefined : Number(r[0].ms);
+}
+
+/** Local days of [from, to), each with its hours in [seenFrom, min(to, now)): the part held against the plan. */
+function daysOf(from: number, to: number, now: number, seenFrom: number, tz: string, step: Step): { day: string; period: string; elapsed_h: number }[] {
   const out = [];
   for (let t = from; t < to; ) {
     const end = Math.min(to, nextLocalMidnight(t, tz));
     const day = localDate(t, tz);
-    out.push({ day, period: step === 'day' ? day : day.slice(0, 7), elapsed_h: overlapHours(t, end, from, Math.min(to, now)) });
+    out.push({ day, period: step === 'day' ? day : day.slice(0, 7), elapsed_h: overlapHours(t, end, Math.max(from, seenFrom), Math.min(to, now)) });
     t = end;
   }
   return out;
@@ -83,7 +92,7 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
   const tz = site.tz;
   const gensets = site.unitList().filter((u) => u.kind === 'gpu' && (!unit || u.unit === unit));
   const gasUnits = site.unitList().filter((u) => u.kind === 'upg');
-  const days = daysOf(from, to, now, tz, step);
+  const days = daysOf(from, to, now, (await firstAccountedHour(db)) ?? now, tz, step);
   const hours = wholeHours(from, to);
   const [sums, plan] = await Promise.all([hourSums(db, hours.from, hours.to, tz, step), planOf(db, gensets, days)]);
   const byKey = new Map(sums.map((s) => [`${s.unit}|${s.period}`, s]));
@@ -194,6 +203,7 @@ function mapSpecific(s: { m3_per_kwh: number | null; efficiency: number | null }
 export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, requestedTo: number, now: number) {
   const { from, to } = wholeHours(requestedFrom, requestedTo);
   const until = Math.max(from, Math.min(to, now));
+  const seenFrom = Math.min(until, Math.max(from, (await firstAccountedHour(db)) ?? until));
   const gensets = site.unitList().filter((u) => u.kind === 'gpu');
   const [sums, events] = await Promise.all([
     db.query<{ unit: string; kwh: number; service_h: number }>(
@@ -206,8 +216,8 @@ export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, 
     const s = sums.find((x) => x.unit === u.unit);
     const excused = events
       .filter((e) => e.unit === u.unit && NOT_AGAINST_AVAILABILITY.has(e.category))
-      .reduce((a, e) => a + overlapHours(e.start, e.end ?? until, from, until), 0);
-    return { unit: u.unit, period_h: (until - from) / 3_600_000, excused_h: excused, service_h: Number(s?.service_h ?? 0), kwh: Number(s?.kwh ?? 0), rated_kw: u.rated_kw };
+      .reduce((a, e) => a + overlapHours(e.start, e.end ?? until, seenFrom, until), 0);
+    return { unit: u.unit, period_h: (until - seenFrom) / 3_600_000, excused_h: excused, service_h: Number(s?.service_h ?? 0), kwh: Number(s?.kwh ?? 0), rated_kw: u.rated_kw };
   });
   const shape = (o: ReturnType<typeof unitOee>) => ({
     availability: o.availability === null ? null : round(o.availability, 5),

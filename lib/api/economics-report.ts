@@ -4,19 +4,13 @@ import { partsCostOfMonth } from '../store/maintenance-store';
 import { SiteModel, localMidnight } from '../site';
 import { round } from '../units';
 import { monthCost, COST_ITEMS } from '../economics';
-import { accountingReport } from './accounting-report';
+import { accountingReport, firstAccountedHour } from './accounting-report';
 import { siteEconomics } from './downtime-report';
 
 /** The month after YYYY-MM. */
 export function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-}
-
-/** The first hour with accounted data, epoch ms; undefined before any. */
-async function firstAccountedHour(db: Db): Promise<number | undefined> {
-  const r = await db.query<{ ms: number | null }>('select (extract(epoch from min(hour)) * 1000)::float8 as ms from unit_hourly');
-  return r[0]?.ms === null || r[0]?.ms === undefined ? undefined : Number(r[0].ms);
 }
 
 export async function monthEconomics(db: Db, site: SiteModel, month: string, now: number) {

@@ -9,6 +9,8 @@ export interface TwinEnv {
   dataDir: string;
   simulator: boolean;
   tz: string;
+  /** days of simulated history written on the demo's first start (0: none) */
+  demoDays: number;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
@@ -22,6 +24,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
     dataDir: path.resolve(env.TWIN_DATA_DIR || 'data'),
     simulator: sim ? !['off', '0', 'false', 'no'].includes(sim) : !external,
     tz: env.TWIN_TZ || 'Europe/Moscow',
+    demoDays: intOr(env.TWIN_DEMO_DAYS, 4),
   };
 }
 

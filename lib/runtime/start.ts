@@ -10,6 +10,9 @@ import { startEmbeddedBroker, EmbeddedBroker } from './broker';
 import { loadUsers, Authenticator } from './auth';
 import { httpAuth, socketAuth, editorAuth } from './http-auth';
 import { startDemoOnec } from '../onec/demo';
+import { openDb } from '../store/db';
+import { migrate } from '../store/schema';
+import { seedDemoHistory } from './demo-seed';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -33,6 +36,17 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const auth = new Authenticator(users);
   settings.adminAuth = editorAuth(auth);
   settings.dashboard = { ...(settings.dashboard ?? {}), ioMiddleware: socketAuth(auth) };
+  // The simulated plant's first start: its last days go into the empty database before the flows run.
+  if (env.simulator && env.demoDays > 0) {
+    const db = openDb({ url: env.databaseUrl, dataDir: env.dataDir });
+    try {
+      await migrate(db);
+      const n = await seedDemoHistory(db, settings.flowFile, env.dataDir, env.tz, env.demoDays, Date.now());
+      if (n) console.log(`Демо: записана история симулятора за ${env.demoDays} сут (${n} образцов) / demo history written`);
+    } finally {
+      await db.close();
+    }
+  }
   let broker: EmbeddedBroker | undefined;
   if (!env.mqttUrl) broker = await startEmbeddedBroker(env.mqttPort);
   // The simulated plant gets a demo 1C too (unless TWIN_ONEC_URL names a real one): block 4 shows data at once.

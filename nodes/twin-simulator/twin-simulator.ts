@@ -2,7 +2,7 @@ import { NodeAPI, Node, every, numberField, requireSite, registerTwinNode } from
 import { SiteNode, BrokerNode } from '../config-types';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PlantSimulator, SimulatorCounters } from '../../lib/simulator';
+import { PlantSimulator, SimulatorCounters, countersFile } from '../../lib/simulator';
 import { readEnv } from '../../lib/runtime/env';
 import { RegisterImageServer } from '../../lib/modbus/image-server';
 import { PRESETS } from '../../lib/modbus/presets';
@@ -44,20 +44,20 @@ export = (RED: NodeAPI) =>
     );
     node.on('close', (_removed, done) => void (modbus?.close() ?? Promise.resolve()).then(() => done()));
     // Counters are kept in the data folder, so a restart continues them instead of stepping back.
-    const countersFile = path.join(readEnv().dataDir, `simulator-counters-${model.site}.json`);
+    const counterPath = countersFile(readEnv().dataDir, model.site);
     const saveCounters = () => {
       if (!sim) return;
       try {
-        fs.mkdirSync(path.dirname(countersFile), { recursive: true });
-        fs.writeFileSync(`${countersFile}.tmp`, JSON.stringify(sim.counters()));
-        fs.renameSync(`${countersFile}.tmp`, countersFile);
+        fs.mkdirSync(path.dirname(counterPath), { recursive: true });
+        fs.writeFileSync(`${counterPath}.tmp`, JSON.stringify(sim.counters()));
+        fs.renameSync(`${counterPath}.tmp`, counterPath);
       } catch (err) {
         node.warn(`счётчики симулятора не сохранены / simulator counters not saved: ${(err as Error).message}`);
       }
     };
     let counterFloor: SimulatorCounters | undefined;
     try {
-      counterFloor = JSON.parse(fs.readFileSync(countersFile, 'utf8')) as SimulatorCounters;
+      counterFloor = JSON.parse(fs.readFileSync(counterPath, 'utf8')) as SimulatorCounters;
     } catch {
       counterFloor = undefined; // first start, or the file is unreadable: the history model alone
     }

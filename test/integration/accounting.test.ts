@@ -36,7 +36,7 @@ function isoIn(ms: number, zone: '+05:00' | 'Z'): string {
 /**
  * gpu1 runs at 2 509 kW (75 %) from 22:00 on 26 Nov to 02:00 on 27 Nov local time, one sample a minute.
  * The site meter (upg1) counts 2 % above gpu1's passport gas, 650.4745 × 1.02 = 663.4840 m³/h, reading a
- * minute behind (21:59 … 01:59), so each local day gets exactly 2 hours of it. gpu2 sends nothing.
+ * minute behind (21:59 … 01:59), so each local day gets exactly 2 hours of it. gpu2 stands still.
  */
 function night(zone: '+05:00' | 'Z'): SampleRows {
   const rows = new SampleRows();
@@ -47,6 +47,10 @@ function night(zone: '+05:00' | 'Z'): SampleRows {
     rows.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts, values: { p_kw: i < 240 ? 2509 : 0, running: i < 240 ? 1 : 0, fault: 0 } });
     const meterTs = parseTs(isoIn(start + (i - 1) * MIN, zone)) as number;
     rows.add({ site: 't1', unit: 'upg1', kind: 'upg', ts: meterTs, values: { gas_m3: 100_000 + i * perMinute } });
+  }
+  // The twin has had data since 20 November (gpu2, stopped), so the 26th and 27th are whole days of it.
+  for (const ts of [Date.parse('2026-11-20T00:00:00+05:00'), Date.parse('2026-11-20T00:01:00+05:00')]) {
+    rows.add({ site: 't1', unit: 'gpu2', kind: 'gpu', ts, values: { p_kw: 0, running: 0, fault: 0 } });
   }
   return rows;
 }
@@ -239,6 +243,10 @@ describe('the cost of a kWh from stored hours (PGlite)', function () {
       assert.equal(m.rub.payroll, 1_500_000);
       near(m.total_rub_per_kwh, 3.616667, 1e-4);
       near(m.saving_rub_per_kwh, 2.883333, 1e-4);
+      // Nor is a plan held against the days before the twin's first data: November's plan is 15 days ×
+      // 3 356 kW × 0.8 × 24 h = 966 528 kWh per genset, not 30 days' (the first half would show −100 %).
+      const acc = await accountingReport(db, s, Date.parse('2026-11-01T00:00:00+05:00'), Date.parse('2026-12-01T00:00:00+05:00'), 'month', 'gpu1', Date.parse('2026-12-05T12:00:00+05:00'));
+      near(acc.rows[0].kwh_plan, 966_528, 1e-6);
     } finally {
       await db.close();
     }

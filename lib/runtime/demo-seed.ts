@@ -1,0 +1,65 @@
+/**
+ * The embedded demo's first start: before the flows run, the simulated plant's last days are
+ * written to the empty database (lib/demo-history.ts), so the twin resumes as if it had been
+ * running. Nothing happens on a database that already holds samples.
+ */
+import fs from 'node:fs';
+import { Db } from '../store/db';
+import { insertSamples, insertStateChanges, SampleRows } from '../store/samples';
+import { applyUpdate, upsertPlan } from '../store/downtime-store';
+import { demoHistory } from '../demo-history';
+import { countersFile } from '../simulator';
+import { unitFromFields, UnitFields, validateUnit, parseNumberField } from '../units';
+
+interface FlowNode {
+  id: string;
+  type: string;
+  [k: string]: unknown;
+}
+
+const STEP_MS = 60_000;
+const BATCH = 2000;
+
+/** The simulator's options as the flow file configures them (the first twin-simulator and its site). */
+export function simulatorFromFlows(flows: FlowNode[], defaultTz: string) {
+  const simNode = flows.find((n) => n.type === 'twin-simulator' && !n.d);
+  const siteNode = simNode && flows.find((n) => n.id === simNode.site);
+  if (!simNode || !siteNode) return undefined;
+  const units = flows
+    .filter((n) => n.type === 'twin-unit' && n.site === siteNode.id)
+    .map((n) => unitFromFields(n as unknown as UnitFields))
+    .filter((u) => validateUnit(u).length === 0);
+  return {
+    site: String(siteNode.site),
+    seed: parseNumberField(simNode.seed, 1),
+    units,
+    reserve: String(simNode.reserve ?? '').split(/[,;\s]+/).filter(Boolean),
+    faultRatePerHour: parseNumberField(simNode.faultRate, 0.02),
+    tz: String(siteNode.tz || '') || defaultTz,
+  };
+}
+
+/**
+ * Writes `days` of history up to `now` into an empty database and the simulator's counters file,
+ * so the live simulator continues them. Returns the samples written (0 when there was data).
+ */
+export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string, defaultTz: string, days: number, now: number): Promise<number> {
+  if (!(days > 0)) return 0;
+  const any = await db.query('select 1 from unit_last_sample limit 1');
+  if (any.length) return 0;
+  const opts = simulatorFromFlows(JSON.parse(fs.readFileSync(flowFile, 'utf8')) as FlowNode[], defaultTz);
+  if (!opts || opts.units.length === 0) return 0;
+  const to = Math.floor(now / STEP_MS) * STEP_MS;
+  const h = demoHistory(opts, to - days * 86_400_000, to, STEP_MS);
+  for (let i = 0; i < h.samples.length; i += BATCH) {
+    const rows = new SampleRows();
+    for (const s of h.samples.slice(i, i + BATCH)) rows.add(s);
+    await insertSamples(db, rows);
+  }
+  await insertStateChanges(db, h.changes);
+  for (const u of h.updates) await applyUpdate(db, u);
+  await upsertPlan(db, h.plan);
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(countersFile(dataDir, opts.site), JSON.stringify(h.counters));
+  return h.samples.length;
+}
