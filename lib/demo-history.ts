@@ -23,13 +23,14 @@ export interface DemoHistory {
 /** Share of rated power the demo plan asks of a base-load genset (a reserve one is planned at 0). */
 const PLAN_LOAD = 0.85;
 
+/** Samples every stepMs from `from` through `to` (both included). */
 export function demoHistory(opts: SimulatorOptions, from: number, to: number, stepMs: number): DemoHistory {
   const sim = new PlantSimulator(opts);
   const units = new Map(opts.units.map((u) => [u.unit, u]));
   const trackers = new Map(opts.units.map((u) => [u.unit, new StateTracker(u.unit, u)]));
   const open = new Map<string, DowntimeEvent>();
   const out: DemoHistory = { samples: [], changes: [], updates: [], plan: [], counters: {} };
-  for (let ts = from; ts < to; ts += stepMs) {
+  for (let ts = from; ts <= to; ts += stepMs) {
     for (const m of sim.step(ts)) {
       const unit = m.topic.split('/')[2];
       const { ts: _iso, ...values } = m.payload as Record<string, number>;

@@ -49,7 +49,8 @@ export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string,
   if (any.length) return 0;
   const opts = simulatorFromFlows(JSON.parse(fs.readFileSync(flowFile, 'utf8')) as FlowNode[], defaultTz);
   if (!opts || opts.units.length === 0) return 0;
-  const to = Math.floor(now / STEP_MS) * STEP_MS;
+  // The last sample is now: the live simulator follows within the unit timeout, so no gap shows as «Нет связи».
+  const to = now;
   const h = demoHistory(opts, to - days * 86_400_000, to, STEP_MS);
   for (let i = 0; i < h.samples.length; i += BATCH) {
     const rows = new SampleRows();

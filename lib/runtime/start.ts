@@ -41,8 +41,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
     const db = openDb({ url: env.databaseUrl, dataDir: env.dataDir });
     try {
       await migrate(db);
-      const n = await seedDemoHistory(db, settings.flowFile, env.dataDir, env.tz, env.demoDays, Date.now());
-      if (n) console.log(`Демо: записана история симулятора за ${env.demoDays} сут (${n} образцов) / demo history written`);
+      const t0 = Date.now();
+      const n = await seedDemoHistory(db, settings.flowFile, env.dataDir, env.tz, env.demoDays, t0);
+      if (n) console.log(`Демо: записана история симулятора за ${env.demoDays} сут (${n} образцов, ${((Date.now() - t0) / 1000).toFixed(1)} с) / demo history written`);
     } finally {
       await db.close();
     }

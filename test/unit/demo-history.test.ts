@@ -17,10 +17,10 @@ describe('the demo history of the simulated plant', () => {
   );
 
   it('a sample a minute of every unit, as the live simulator would send them', () => {
-    // 2 h at 60 s = 120 steps × 3 units = 360 samples, in time order.
-    assert.equal(h.samples.length, 360);
+    // 0…2 h at 60 s, both ends included = 121 steps × 3 units = 363 samples, in time order.
+    assert.equal(h.samples.length, 363);
     assert.equal(h.samples[0].ts, from);
-    assert.equal(h.samples[359].ts, from + 119 * 60_000);
+    assert.equal(h.samples[362].ts, from + 120 * 60_000);
     assert.deepEqual(Object.keys(h.samples[0].values).sort(), ['breaker', 'e_kwh', 'fault', 'p_kw', 'run_h', 'running']);
   });
 
