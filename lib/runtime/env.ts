@@ -11,6 +11,8 @@ export interface TwinEnv {
   tz: string;
   /** days of simulated history written on the demo's first start (0: none) */
   demoDays: number;
+  /** bound of the embedded broker's write-ahead log, MB (0: no log, acks on receipt) */
+  brokerWalMb: number;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
@@ -25,6 +27,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
     simulator: sim ? !['off', '0', 'false', 'no'].includes(sim) : !external,
     tz: env.TWIN_TZ || 'Europe/Moscow',
     demoDays: intOr(env.TWIN_DEMO_DAYS, 4),
+    brokerWalMb: intOr(env.TWIN_BROKER_WAL_MB, 1024),
   };
 }
 

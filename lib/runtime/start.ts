@@ -49,7 +49,10 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
     }
   }
   let broker: EmbeddedBroker | undefined;
-  if (!env.mqttUrl) broker = await startEmbeddedBroker(env.mqttPort);
+  if (!env.mqttUrl) {
+    const wal = env.brokerWalMb > 0 ? { walDir: path.join(env.dataDir, 'broker-wal'), walMaxBytes: env.brokerWalMb * 1024 ** 2 } : {};
+    broker = await startEmbeddedBroker(env.mqttPort, wal);
+  }
   // The simulated plant gets a demo 1C too (unless TWIN_ONEC_URL names a real one): block 4 shows data at once.
   const demoOnec = env.simulator ? await startDemoOnec(env.tz) : undefined;
   const app = express();

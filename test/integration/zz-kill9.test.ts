@@ -5,11 +5,11 @@
  * - PostgreSQL + Mosquitto: every message Mosquitto acknowledged to the gateway is stored exactly
  *   once. The twin acknowledges a message to Mosquitto only after its commit, so what was in the
  *   app's buffers at the kill is still the broker's, and comes again after the restart.
- * - Embedded (aedes + PGlite): aedes acknowledges a QoS 1 publish on receipt and keeps its queues in
- *   memory, so what the app had received but not committed dies with it. What does hold, and is
- *   checked: the rows PGlite had committed survive, nothing is stored twice, the losses are only the
- *   messages of the last moments before the kill, and after the restart nothing is lost — the broker
- *   lets the gateway in only once the twin has subscribed again.
+ * - Embedded (aedes + PGlite): aedes sends its PUBACK before it routes a publish and keeps its queues
+ *   in memory; the broker therefore answers only once the publish is in its write-ahead log
+ *   (TWIN_DATA_DIR/broker-wal, synced), and the log keeps it until the twin has acknowledged it after
+ *   its commit. After the restart the log is published again before the gateway is let in: every
+ *   message the broker acknowledged is stored, exactly once (the store's inserts are idempotent).
  *
  * About 25 s each. Runs where TEST_KILL9=1 (CI); the first needs TEST_DATABASE_URL and TEST_MQTT_URL.
  */
@@ -220,7 +220,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
     }
   });
 
-  it('embedded (aedes + PGlite): only what was in flight at the kill is lost, nothing twice, nothing after the restart', async function () {
+  it('embedded (aedes + PGlite): every message the broker accepted is stored exactly once', async function () {
     if (process.env.TEST_KILL9 !== '1') {
       console.log('      skipped: TEST_KILL9=1 not set');
       return this.skip();
@@ -265,14 +265,13 @@ describe('integration: kill -9 of the app under a steady stream', function () {
     }
     s = withoutProbes(s);
     for (const q of [...gw.acked]) if (q >= PROBE) gw.acked.delete(q);
-    const lost = report('embedded aedes + PGlite', gw, s, `; kill -9 after ${atKill} messages, ${ackedBeforeKill.size} acked by then`);
+    const replayed = /broker replays (\d+) logged publishes/.exec(log.join(''))?.[1] ?? '0';
+    const lost = report('embedded aedes + PGlite', gw, s, `; kill -9 after ${atKill} messages, ${ackedBeforeKill.size} acked by then, ${replayed} replayed from the broker's log`);
     assert.equal(gw.acked.size, gw.sent, 'the broker acknowledged every publish in the end');
+    // What the first broker acknowledged and the twin had not committed was in the broker's log:
+    // replayed after the restart. (Without the log, 1 to 14 of ≈1 500 were lost here.)
+    assert.deepEqual(lost, []);
     assert.equal(s.rows, s.seqs.size, 'no duplicates');
-    // Lost can only be what the first broker acknowledged and the twin had not committed yet: its
-    // last moments (batch window 100 ms + the write). The rows PGlite committed survive the kill, and
-    // everything the restarted broker acknowledged is stored.
-    for (const q of lost) assert.ok(ackedBeforeKill.has(q), `seq ${q} was acknowledged after the restart but is not stored`);
-    const window = 2 * RATE;
-    assert.ok(lost.every((q) => q >= atKill - window), `a loss older than ${window} messages before the kill: ${lost[0]}`);
+    assert.equal(s.seqs.size, gw.sent, 'nothing stored that was not sent');
   });
 });
