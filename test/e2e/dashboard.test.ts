@@ -1,6 +1,7 @@
 /**
  * End to end, as a user starts it: `npm start` on the embedded default, the fleet API shows the
- * simulated plant, and the director's dashboard shows block 2 in headless Chromium.
+ * simulated plant, and the dashboard in headless Chromium: the director's page with the five blocks
+ * and the period selector at 1920×1080 and 1280×800, the detail pages, the journal and the settings.
  */
 import assert from 'node:assert/strict';
 import { spawn, ChildProcess } from 'node:child_process';
@@ -18,19 +19,45 @@ export const OUTPUT_DIR = path.join(ROOT, 'test-output');
 const LOGINS = { admin: 'e2e-admin-pass', operator: 'e2e-operator-pass', director: 'e2e-director-pass' };
 const basic = (user: keyof typeof LOGINS) => 'Basic ' + Buffer.from(`${user}:${LOGINS[user]}`).toString('base64');
 
+type Viewport = { width: number; height: number };
+const BLOCKS = ['fleet', 'downtime', 'accounting', 'maintenance', 'economics'];
+
 /** A page in headless Chromium (Debian's, driven by playwright-core) logged in as `user`. */
-async function withPage(user: keyof typeof LOGINS, fn: (page: import('playwright-core').Page) => Promise<void>): Promise<void> {
+async function withPage(user: keyof typeof LOGINS, fn: (page: import('playwright-core').Page) => Promise<void>, viewport: Viewport = { width: 1280, height: 800 }): Promise<void> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', httpCredentials: { username: user, password: LOGINS[user] } });
+    const page = await browser.newPage({ viewport, locale: 'ru-RU', httpCredentials: { username: user, password: LOGINS[user] } });
     await fn(page);
   } finally {
     await browser.close();
   }
+}
+
+/** Waits until all five blocks of the director's page show their figures for the current period. */
+async function blocksLoaded(page: import('playwright-core').Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (blocks) => blocks.every((b) => (globalThis as any).document.querySelector(`[data-block="${b}"][data-loaded="true"]`)),
+    BLOCKS,
+    { timeout, polling: 100 },
+  );
+}
+
+/** A ru-RU figure as a number: «1 234 567,8 кВт·ч» → 1234567.8, «+1 267 460 ₽» → 1267460. */
+function ruNumber(text: string | null | undefined): number {
+  const m = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').match(/^[+−-]?\d+(,\d+)?/);
+  if (!m) throw new Error(`not a ru-RU number: «${text}»`);
+  return Number(m[0].replace('−', '-').replace(',', '.'));
+}
+
+/** The site's local date, YYYY-MM-DD, `days` from today. */
+function siteDay(tz: string, days = 0): string {
+  const p: Record<string, string> = {};
+  for (const x of new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date())) p[x.type] = x.value;
+  return new Date(Date.parse(`${p.year}-${p.month}-${p.day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 async function getJson(url: string): Promise<any> {
@@ -156,7 +183,195 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     });
   });
 
-  it('shows block 3 «Эффективность и учёт» on the director\'s page: a row per genset with its kWh, gas source and OEE', async function () {
+  it('the director\'s page holds all five blocks on one 1920×1080 screen, each with the simulated plant\'s figures', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    await withPage(
+      'director',
+      async (page) => {
+        await page.goto(`${base}/dashboard/director`);
+        await blocksLoaded(page);
+        // nothing below the fold, the dashboard's header included: every block's group inside 1080 px
+        const boxes = await page.evaluate((blocks) => {
+          const doc = (globalThis as any).document;
+          return {
+            scrollHeight: doc.documentElement.scrollHeight,
+            groups: blocks.map((b: string) => {
+              const r = doc.querySelector(`[data-block="${b}"]`).closest('.nrdb-ui-group').getBoundingClientRect();
+              return { block: b, top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+            }),
+          };
+        }, BLOCKS);
+        for (const g of boxes.groups) {
+          assert.ok(g.top >= 0 && g.bottom <= 1080, `${g.block}: ${Math.round(g.top)}…${Math.round(g.bottom)} px within the screen's 1080`);
+          assert.ok(g.left >= 0 && g.right <= 1920, `${g.block} within the width`);
+        }
+        assert.ok(boxes.scrollHeight <= 1080, `no vertical scroll (page ${boxes.scrollHeight} px)`);
+        assert.equal(await page.getByTestId('pb-today').getAttribute('aria-checked'), 'true', '«Сегодня» by default');
+
+        // figures of the simulated plant, in ru-RU with their units
+        const text = async (testid: string) => (await page.getByTestId(testid).first().textContent())?.trim() ?? '';
+        const kwh = /^\d{1,3}( \d{3})* кВт·ч$/;
+        const norm = (t: string) => t.replace(/[\u00a0\u202f]/g, ' ');
+        assert.match(norm(await text('fleet-running')), /^В работе: [1-4] из 4 ГПУ$/);
+        assert.match(norm(await page.locator('[data-testid=fleet-tile][data-unit=gpu1] [data-testid=fleet-service-h]').textContent() ?? ''), /^\d+,\d ч$/);
+        assert.match(norm(await page.locator('[data-testid=fleet-tile][data-unit=gpu1] [data-testid=fleet-availability]').textContent() ?? ''), /^\d+,\d %$/);
+        assert.match(norm(await text('dt-total-hours')), /^\d+,\d ч$/);
+        assert.match(norm(await text('dt-total-rub')), /^\d{1,3}( \d{3})* ₽$/);
+        assert.match(norm(await text('acc-ov-kwh')), kwh);
+        assert.ok(ruNumber(await text('acc-ov-kwh')) > 0, 'the gensets produced today');
+        assert.match(norm(await text('acc-ov-gas')), /^\d{1,3}( \d{3})* м³$/);
+        assert.match(norm(await text('acc-ov-oee')), /^\d+,\d %$/);
+        assert.equal(await page.locator('[data-testid=mnt-ov-unit]').count(), 4, 'a line per genset with a program');
+        assert.match(norm(await text('eco-ov-total')), /^\d+,\d{2} ₽\/кВт·ч$/);
+        assert.equal(await page.locator('[data-testid=eco-ov-item]').count(), 5, 'gas, depreciation, parts, payroll, other');
+        assert.match(norm(await text('eco-ov-period-kwh')), kwh);
+        assert.equal(await page.locator('.twin-ov-more').count(), 5, 'a «Подробнее →» link per block');
+
+        fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+        const shot = path.join(OUTPUT_DIR, 'e2e-director-1920.png');
+        await page.screenshot({ path: shot });
+        console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+      },
+      { width: 1920, height: 1080 },
+    );
+  });
+
+  it('at 1280×800 the director\'s page renders all five blocks, none clipped or overlapping', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    await withPage('director', async (page) => {
+      await page.goto(`${base}/dashboard/director`);
+      await blocksLoaded(page);
+      const layout = await page.evaluate((blocks) => {
+        const doc = (globalThis as any).document;
+        const box = (e: any) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; };
+        return {
+          scrollWidth: doc.documentElement.scrollWidth,
+          groups: blocks.map((b: string) => ({ block: b, ...box(doc.querySelector(`[data-block="${b}"]`).closest('.nrdb-ui-group')) })),
+          // any content wider than its block (a table or a figure that would be cut off)
+          overflowing: blocks.filter((b: string) => {
+            const el = doc.querySelector(`[data-block="${b}"]`);
+            return el.scrollWidth > el.clientWidth + 1;
+          }),
+        };
+      }, BLOCKS);
+      assert.ok(layout.scrollWidth <= 1280, `no horizontal scroll (${layout.scrollWidth} px)`);
+      assert.deepEqual(layout.overflowing, [], 'no block wider than its group');
+      for (const g of layout.groups) assert.ok(g.left >= 0 && g.right <= 1280 && g.bottom > g.top + 100, `${g.block} inside the width, with content`);
+      for (const a of layout.groups) {
+        for (const b of layout.groups) {
+          if (a.block >= b.block) continue;
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          assert.ok(apart, `${a.block} and ${b.block} do not overlap`);
+        }
+      }
+      const shot = path.join(OUTPUT_DIR, 'e2e-director-1280.png');
+      fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+      // the whole page: a viewport as tall as the page, settled (a full-page shot catches the closed
+      // navigation drawer sliding at its edge while the viewport is resized)
+      const height = await page.evaluate(() => (globalThis as any).document.documentElement.scrollHeight);
+      await page.setViewportSize({ width: 1280, height });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: shot });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+    });
+  });
+
+  it('the period selector drives every block: Сегодня → Неделя changes a figure in each; the Excel button and the detail pages follow', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    const { tz } = await getJson(`${base}/api/v1/site`);
+    const today = siteDay(tz);
+    const weekFrom = siteDay(tz, -6);
+    await withPage(
+      'director',
+      async (page) => {
+        await page.goto(`${base}/dashboard/director`);
+        await blocksLoaded(page);
+        // a figure per block that depends on the period
+        const figures = async () => {
+          const t = async (sel: string) => ruNumber(await page.locator(sel).first().textContent());
+          return {
+            fleet: await t('[data-testid=fleet-tile][data-unit=gpu1] [data-testid=fleet-service-h]'), // gpu1's run hours
+            downtime: await t('[data-testid=dt-total-hours]'), // hours of downtime
+            accounting: await t('[data-testid=acc-ov-kwh]'), // kWh produced
+            maintenance: await t('[data-testid=mnt-ov-unit][data-unit=gpu1] [data-testid=mnt-ov-period-h]'), // gpu1's motor hours run
+            economics: await t('[data-testid=eco-ov-period-saving]'), // ₽ saved against the grid by the period's kWh
+            economicsKwh: await t('[data-testid=eco-ov-period-kwh]'), // the kWh that saving is of
+          };
+        };
+        const before = await figures();
+        assert.equal((await page.getByTestId('pb-export').getAttribute('href')), `/api/v1/export.xlsx?from=${today}&to=${today}`);
+
+        await page.getByTestId('pb-week').click();
+        assert.equal(await page.getByTestId('pb-week').getAttribute('aria-checked'), 'true');
+        // each block drops data-loaded while it reloads and sets it again with the week's figures
+        const after = await until(
+          async () => {
+            const range = (await page.getByTestId('pb-range').textContent()) ?? '';
+            if (!/–/.test(range)) return undefined;
+            await blocksLoaded(page, 20_000);
+            const f = await figures();
+            return BLOCKS.every((b) => (f as any)[b] !== (before as any)[b]) ? f : undefined;
+          },
+          30_000,
+          'the week\'s figures in every block',
+        ).catch(async (err) => {
+          throw new Error(`${err.message}: today ${JSON.stringify(before)}, now ${JSON.stringify(await figures())}`);
+        });
+        // The demo wrote the plant's last 4 days before today: the week holds more of everything
+        // (gpu4, the reserve unit, has stood since the start: more hours of downtime).
+        for (const b of BLOCKS) assert.ok((after as any)[b] > (before as any)[b], `${b}: ${(before as any)[b]} today < ${(after as any)[b]} in the week`);
+        // and the figures are the API's for the week (the plant runs on: a little tolerance)
+        const acc = await getJson(`${base}/api/v1/accounting?from=${weekFrom}&to=${today}&step=day`);
+        assert.ok(Math.abs(after.accounting - acc.totals.kwh) <= acc.totals.kwh * 0.01 + 500, `block 3 ${after.accounting} kWh, API ${acc.totals.kwh}`);
+        const oee = await getJson(`${base}/api/v1/oee?from=${weekFrom}&to=${today}`);
+        const gpu1 = oee.units.find((u: any) => u.unit === 'gpu1');
+        assert.ok(Math.abs(after.fleet - gpu1.service_h) <= 0.2, `gpu1 ran ${after.fleet} h, API ${gpu1.service_h} h`);
+        assert.equal(after.maintenance, after.fleet, 'the same run hours in blocks 1 and 4');
+        const dt = await getJson(`${base}/api/v1/downtime?from=${weekFrom}&to=${today}`);
+        assert.ok(Math.abs(after.downtime - dt.totals.hours) <= 0.2, `block 2 ${after.downtime} h of downtime, API ${dt.totals.hours} h`);
+        assert.ok(Math.abs(after.economicsKwh - acc.totals.kwh) <= acc.totals.kwh * 0.01 + 500, `block 5 saving of ${after.economicsKwh} kWh, API ${acc.totals.kwh}`);
+        assert.ok(after.economicsKwh > before.economicsKwh);
+
+        const shot = path.join(OUTPUT_DIR, 'e2e-director-week.png');
+        fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+        await page.screenshot({ path: shot });
+        console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+
+        // «Экспорт в Excel» downloads the workbook of the chosen period
+        const href = await page.getByTestId('pb-export').getAttribute('href');
+        assert.equal(href, `/api/v1/export.xlsx?from=${weekFrom}&to=${today}`);
+        const xlsx = await fetch(`${base}${href}`, { headers: { authorization: basic('director') } });
+        assert.equal(xlsx.status, 200);
+        assert.match(xlsx.headers.get('content-type') ?? '', /spreadsheetml/);
+        assert.match(xlsx.headers.get('content-disposition') ?? '', new RegExp(`${weekFrom}_${today}\\.xlsx`));
+
+        // the detail pages and a reload keep the period (sessionStorage)
+        await page.locator('[data-block=accounting] .twin-ov-more').click();
+        await page.waitForURL(/\/dashboard\/accounting$/);
+        await page.locator('[data-testid=acc-block][data-loaded=true]').waitFor({ timeout: 30_000 });
+        // «21–27 ноября 2026 г.» (Chromium's and Node's ICU may space the dash differently)
+        const f = new Intl.DateTimeFormat('ru-RU', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+        const squeeze = (t: string | null | undefined) => (t ?? '').replace(/[\s\u00a0\u2009\u202f]/g, '');
+        assert.equal(squeeze(await page.getByTestId('acc-range').textContent()), squeeze(f.formatRange(new Date(`${weekFrom}T12:00:00Z`), new Date(`${today}T12:00:00Z`))));
+        await page.goto(`${base}/dashboard/director`);
+        await blocksLoaded(page);
+        assert.equal(await page.getByTestId('pb-week').getAttribute('aria-checked'), 'true', 'the week kept across a reload');
+      },
+      { width: 1920, height: 1080 },
+    );
+  });
+
+  it('shows block 3 «Эффективность и учёт» in detail on /accounting: a row per genset with its kWh, gas source and OEE', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log('      skipped: no Chromium (apt-get install chromium)');
       this.skip();
@@ -166,7 +381,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       // The twin-accounting node rolls up every 30 s: reload until the running gpu1 has produced kWh.
       const kwh = await until(
         async () => {
-          await page.goto(`${base}/dashboard/director`);
+          await page.goto(`${base}/dashboard/accounting`);
           if (!(await row.waitFor({ timeout: 10_000 }).then(() => true, () => false))) return undefined;
           // the row shows 0 until the page's first report arrives
           const cell = row.locator('[data-testid=acc-kwh]');
@@ -179,8 +394,10 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
         'gpu1 kWh in block 3',
       );
       assert.match(kwh, /^\d[\d\u00a0 ]*$/, 'kWh as a ru-RU whole number (space-grouped)');
-      const heading = page.locator('.nrdb-ui-group', { has: page.getByTestId('acc-block') }).getByText('Эффективность и учёт', { exact: true });
+      const heading = page.locator('.nrdb-ui-group', { has: page.getByTestId('acc-block') }).getByText('Выработка, газ и OEE по ГПУ', { exact: true });
       assert.equal(await heading.count(), 1, 'the group heading');
+      // the page-wide period, «сегодня» in a new browser tab, in ru-RU
+      assert.match((await page.getByTestId('acc-range').textContent())?.trim() ?? '', /^\d{1,2} [а-я]+ \d{4} г\.$/);
       assert.deepEqual(await page.locator('[data-testid=acc-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit'))), ['gpu1', 'gpu2', 'gpu3', 'gpu4']);
       // The simulator's gas unit meters the site and no genset has a meter: gas is split by passport.
       assert.equal((await row.locator('[data-testid=acc-gas-source]').textContent())?.trim(), 'распределено');
@@ -244,7 +461,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     });
   });
 
-  it('shows block 5 «Экономика» with the cost of a kWh; the admin enters a payroll amount on «План и цены» and the site API keeps it', async function () {
+  it('shows block 5 «Экономика» in detail on /economics with the cost of a kWh; the admin enters a payroll amount on «План и цены» and the site API keeps it', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log('      skipped: no Chromium (apt-get install chromium)');
       this.skip();
@@ -255,7 +472,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       // The month's kWh come from the hourly rollup (every 30 s): reload until the block has a cost per kWh.
       const text = await until(
         async () => {
-          await page.goto(`${base}/dashboard/director`);
+          await page.goto(`${base}/dashboard/economics`);
           if (!(await total.waitFor({ timeout: 15_000 }).then(() => true, () => false))) return undefined;
           const t = (await total.textContent())?.trim();
           return t && perKwh.test(t) ? t : undefined;
@@ -264,7 +481,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
         'a ₽/кВт·ч figure in block 5',
       );
       assert.match(text, perKwh);
-      const heading = page.locator('.nrdb-ui-group', { has: page.locator('[data-block=economics]') }).getByText('Экономика', { exact: true });
+      const heading = page.locator('.nrdb-ui-group', { has: page.locator('[data-block=economics]') }).getByText('Себестоимость кВт·ч', { exact: true });
       assert.equal(await heading.count(), 1, 'the group heading');
       assert.match((await page.getByTestId('eco-tariff').textContent())?.trim() ?? '', perKwh, 'the grid tariff beside it');
       assert.equal(await page.locator('[data-testid=eco-item]').count(), 5, 'gas, depreciation, parts, payroll, other');
@@ -299,7 +516,7 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     });
   });
 
-  it('shows block 4 «Предиктив и ТО»: motor hours, next service, parts from the demo 1C and the red banner for a missing part', async function () {
+  it('shows block 4 «Предиктив и ТО» on /maintenance: motor hours, next service, parts from the demo 1C and the red banner for a missing part', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log('      skipped: no Chromium (apt-get install chromium)');
       this.skip();
@@ -324,7 +541,15 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     assert.match(((await refused.json()) as { error: string }).error, /ТО-2000, ТО-4000/);
 
     await withPage('director', async (page) => {
+      // the director's overview: the banner in short, a line per unit short of parts, and a dot per part
       await page.goto(`${base}/dashboard/director`);
+      const short = page.getByTestId('mnt-ov-banner').first();
+      await short.waitFor({ timeout: 60_000 });
+      assert.match((await short.textContent()) ?? '', /^\s*Пора делать ТО, а запчастей нет!\s*ГПУ-\d: ТО-\d+ (через \d+ дн\.|просрочено) — не хватает «Свеча зажигания P3V» \d+ шт/);
+      const dots = await page.locator('[data-testid=mnt-ov-unit][data-unit=gpu1] [data-testid=mnt-ov-part]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+      assert.deepEqual(dots, report.units[0].parts.map((p: any) => p.status), 'a dot per part of gpu1, coloured by status');
+
+      await page.goto(`${base}/dashboard/maintenance`);
       const banner = page.getByTestId('mnt-banner').first();
       await banner.waitFor({ timeout: 60_000 });
       const high = report.units.find((u: any) => u.risk === 'high');
