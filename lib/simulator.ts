@@ -31,8 +31,8 @@ export interface SimulatorOptions {
   faultRatePerHour: number;
   /** site time zone for the daily load profile */
   tz: string;
-  /** counters as the last run left them: never start below these (a quick restart must not step back) */
-  counterFloor?: SimulatorCounters;
+  /** counters as the last run left them: the plant continues from these instead of its history model */
+  resumeCounters?: SimulatorCounters;
 }
 
 /** The cumulative counters of each unit: e_kwh and run_h of gensets, gas_m3 of the gas unit. */
@@ -120,16 +120,17 @@ export class PlantSimulator {
       g.e_kwh += hours * duty * p;
       if (this.upg) this.upg.gas_m3 += hours * duty * gasM3h(g.cfg.passport, g.cfg.lhv_kwh_per_m3, p);
     }
-    // The history is an average; the last run may have counted more than it. Counters only go up.
-    const floor = this.opts.counterFloor ?? {};
+    // A previous run's counters win over the history model: the plant stood while the twin was away
+    // (its data shows no running then), and the model's average would step them back or forward.
+    const last = this.opts.resumeCounters ?? {};
     for (const g of this.gensets) {
-      g.e_kwh = Math.max(g.e_kwh, floor[g.cfg.unit]?.e_kwh ?? 0);
-      g.run_h = Math.max(g.run_h, floor[g.cfg.unit]?.run_h ?? 0);
+      g.e_kwh = last[g.cfg.unit]?.e_kwh ?? g.e_kwh;
+      g.run_h = last[g.cfg.unit]?.run_h ?? g.run_h;
     }
-    if (this.upg) this.upg.gas_m3 = Math.max(this.upg.gas_m3, floor[this.upg.cfg.unit]?.gas_m3 ?? 0);
+    if (this.upg) this.upg.gas_m3 = last[this.upg.cfg.unit]?.gas_m3 ?? this.upg.gas_m3;
   }
 
-  /** The counters now, to give as counterFloor to the next run. */
+  /** The counters now, to give as resumeCounters to the next run. */
   counters(): SimulatorCounters {
     const out: SimulatorCounters = {};
     for (const g of this.gensets) out[g.cfg.unit] = { e_kwh: g.e_kwh, run_h: g.run_h };

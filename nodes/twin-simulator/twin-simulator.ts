@@ -55,11 +55,11 @@ export = (RED: NodeAPI) =>
         node.warn(`счётчики симулятора не сохранены / simulator counters not saved: ${(err as Error).message}`);
       }
     };
-    let counterFloor: SimulatorCounters | undefined;
+    let resumeCounters: SimulatorCounters | undefined;
     try {
-      counterFloor = JSON.parse(fs.readFileSync(counterPath, 'utf8')) as SimulatorCounters;
+      resumeCounters = JSON.parse(fs.readFileSync(counterPath, 'utf8')) as SimulatorCounters;
     } catch {
-      counterFloor = undefined; // first start, or the file is unreadable: the history model alone
+      resumeCounters = undefined; // first start, or the file is unreadable: the history model alone
     }
     every(node, 10_000, saveCounters);
     node.on('close', (_removed, done) => {
@@ -77,7 +77,7 @@ export = (RED: NodeAPI) =>
         reserve: (config.reserve || '').split(/[,;\s]+/).filter(Boolean),
         faultRatePerHour: faultRate,
         tz: model.tz,
-        counterFloor,
+        resumeCounters,
       });
       // Aligned to the step, so a replay with the same seed and step lands on the same timestamps.
       const ts = Math.floor(Date.now() / (stepS * 1000)) * stepS * 1000;

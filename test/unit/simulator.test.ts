@@ -165,14 +165,15 @@ describe('simulator: PlantSimulator', () => {
     close(u.gas_m3, 12_492_650.06, 0.05 + 0.01, 'gas_m3');
   });
 
-  it('a restart never steps a counter back: the last run\'s counters are a floor for the history model', () => {
-    // The history alone gives 54 867 701.11 m³ at T15 (the test below); the last run had counted 60 000 000.
-    // G1's floor 1 e_kwh is below its history (≥ 5 000 000 + history), so the history stands.
-    const sim = new PlantSimulator(opts({ counterFloor: { U1: { gas_m3: 60_000_000 }, G1: { e_kwh: 1, run_h: 1e6 } } }));
+  it('a restart continues the last run\'s counters instead of the history model', () => {
+    // The history alone gives 54 867 701.11 m³ at T15 (the test below); the last run had left 60 000 000 —
+    // or, for G1, less than the history (1 kWh): the last run's values are taken as they are, so a
+    // restart neither steps a counter back nor invents energy for the time the twin was away.
+    const sim = new PlantSimulator(opts({ resumeCounters: { U1: { gas_m3: 60_000_000 }, G1: { e_kwh: 1, run_h: 1e6 } } }));
     const out = sim.step(T15);
     assert.equal(msg(out, 'U1').gas_m3, 60_000_000);
     assert.equal(msg(out, 'G1').run_h, 1e6);
-    assert.ok(msg(out, 'G1').e_kwh > 5_000_000);
+    assert.equal(msg(out, 'G1').e_kwh, 1);
     assert.deepEqual(sim.counters().U1, { gas_m3: 60_000_000 });
   });
 
