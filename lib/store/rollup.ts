@@ -18,16 +18,16 @@ export const ROLLUP_LOOKBACK_MS = 5 * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function unitSamples(db: Db, unit: string, from: number, to: number): Promise<TimedValues[]> {
-  const rows = await db.query<{ ms: number; signal: string; value: number }>(
-    `select (extract(epoch from ts) * 1000)::float8 as ms, signal, value from samples
-     where unit = $1 and signal = any($2::text[]) and ts >= $3 and ts < $4 order by ts`,
+  // One JSON text instead of a row per value: half the time on PGlite, whose work blocks the event loop.
+  const rows = await db.query<{ j: string | null }>(
+    `select json_agg(json_build_array((extract(epoch from ts) * 1000)::float8, signal, value) order by ts)::text as j
+     from samples where unit = $1 and signal = any($2::text[]) and ts >= $3 and ts < $4`,
     [unit, ACCOUNTING_SIGNALS, iso(from), iso(to)],
   );
   const out: TimedValues[] = [];
-  for (const r of rows) {
-    const ms = Number(r.ms);
+  for (const [ms, signal, value] of JSON.parse(rows[0]?.j ?? '[]') as [number, string, number][]) {
     if (out.length === 0 || out[out.length - 1].ts !== ms) out.push({ ts: ms, values: {} });
-    out[out.length - 1].values[r.signal] = Number(r.value);
+    out[out.length - 1].values[signal] = value;
   }
   return out;
 }

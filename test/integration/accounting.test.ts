@@ -176,7 +176,7 @@ for (const target of targets) {
         kind: db.kind,
         label: db.label,
         query: async (sql: string, params?: unknown[]) => {
-          if (!injected && /from samples/.test(sql) && /order by ts$/.test(sql.trim())) {
+          if (!injected && /json_agg/.test(sql) && /from samples/.test(sql)) {
             injected = true;
             const late = new SampleRows();
             late.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: hour + 2 * MIN, values: { p_kw: 0, running: 0 } });
