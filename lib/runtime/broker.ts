@@ -74,14 +74,10 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
   };
   let broker: Aedes;
   const persistence = () => (broker as unknown as { persistence: Persistence }).persistence;
-  /** Routes an entry only after saying whose acks it waits for (an ack cannot come before). */
-  const expectSubscribers = async (entry: WalEntry) => {
-    const subs = await persistence().subscriptionsByTopic(entry.topic);
-    wal!.expect(
-      entry,
-      subs.filter((s) => s.qos > 0).map((s) => s.clientId),
-    );
-  };
+  /** client ids of the persistent sessions subscribed with QoS ≥ 1 to the topic */
+  const subscribersOf = async (topic: string) => (await persistence().subscriptionsByTopic(topic)).filter((s) => s.qos > 0).map((s) => s.clientId);
+  /** Says whose acks an entry waits for before it is routed (so no ack can come first). */
+  const expectSubscribers = async (entry: WalEntry) => wal!.expect(entry, await subscribersOf(entry.topic));
   /** A QoS 1 publish from a client: on disk before aedes sends its PUBACK. */
   const logPublish = (packet: { topic: string; payload: Buffer | string; qos: number }, cb: (err: Error | null) => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -96,19 +92,38 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
         },
       );
   };
-  /** The entries an earlier run left, published again in order before anything new. */
-  const replay = async () => {
+  /** logged entries no persistent subscription matched at the replay: tried again at the next subscription */
+  let unmatched: WalEntry[] = [];
+  /**
+   * Publishes logged entries again, in order, waiting for aedes to route each batch. An entry that
+   * no persistent QoS ≥ 1 subscription matches yet (the twin subscribes one filter at a time) waits
+   * for the next subscription, for GATE_MAX_MS at most.
+   */
+  const replay = async (entries: WalEntry[]) => {
+    for (let i = 0; i < entries.length; i += REPLAY_BATCH) {
+      const batch = entries.slice(i, i + REPLAY_BATCH);
+      const subs = await Promise.all(batch.map((e) => subscribersOf(e.topic)));
+      const routed: Promise<void>[] = [];
+      batch.forEach((e, k) => {
+        if (subs[k].length === 0) return void unmatched.push(e);
+        wal!.expect(e, subs[k]);
+        routed.push(new Promise((resolve) => broker.publish({ cmd: 'publish', topic: e.topic, payload: e.payload, qos: 1, retain: false, dup: false }, () => resolve())));
+      });
+      await Promise.all(routed);
+    }
+  };
+  const replayRecovered = async () => {
     const entries = wal!.takeRecovered();
     if (entries.length === 0) return;
     log(`[energy-twin] брокер повторяет ${entries.length} публикаций из журнала / broker replays ${entries.length} logged publishes`);
-    for (let i = 0; i < entries.length; i += REPLAY_BATCH) {
-      await Promise.all(
-        entries.slice(i, i + REPLAY_BATCH).map(async (e) => {
-          await expectSubscribers(e);
-          await new Promise<void>((resolve) => broker.publish({ cmd: 'publish', topic: e.topic, payload: e.payload, qos: 1, retain: false, dup: false }, () => resolve()));
-        }),
-      );
-    }
+    await replay(entries);
+    if (unmatched.length === 0) return;
+    setTimeout(() => {
+      if (unmatched.length === 0) return;
+      log(`[energy-twin] ${unmatched.length} публикаций из журнала не нужны ни одной подписке за ${GATE_MAX_MS / 1000} с: удалены, как их удалил бы брокер / ${unmatched.length} logged publishes matched no subscription in ${GATE_MAX_MS / 1000} s: dropped, as a broker drops them`);
+      unmatched.forEach((e) => wal!.expect(e, []));
+      unmatched = [];
+    }, GATE_MAX_MS).unref();
   };
   broker = await Aedes.createBroker({
     authorizePublish: (client, packet, cb) => {
@@ -118,13 +133,20 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
       else waiting.push(admit);
     },
   });
+  const replayFailed = (err: Error) => log(`[energy-twin] повтор журнала брокера не удался: ${err.message} / broker WAL replay failed: ${err.message}`);
   broker.on('subscribe', (subs, client) => {
     if (!subs.some((s) => s.qos > 0) || !client || client.clean) return;
     if (!wal) return release();
-    if (replaying) return; // the first such subscription replays, then lets the clients in
-    replaying = true;
-    replay().then(release, (err: Error) => {
-      log(`[energy-twin] повтор журнала брокера не удался: ${err.message} / broker WAL replay failed: ${err.message}`);
+    if (replaying) {
+      // a later subscription may want what the first did not
+      if (unmatched.length === 0) return;
+      const again = unmatched;
+      unmatched = [];
+      return void replay(again).catch(replayFailed);
+    }
+    replaying = true; // the first such subscription replays the log, then lets the clients in
+    replayRecovered().then(release, (err: Error) => {
+      replayFailed(err);
       release();
     });
   });
