@@ -44,10 +44,25 @@ async function countersBefore(db: Db, unit: string, before: number): Promise<Rec
   return Object.fromEntries(rows.map((r) => [r.signal, { ts: Number(r.ms), value: Number(r.value) }]));
 }
 
+/**
+ * An hour is read in slices, with the event loop let go between them: a flooded hour (hundreds of
+ * thousands of samples) would otherwise stall intake and the API for seconds in one PGlite call.
+ */
+const SLICE_MS = 5 * 60_000;
+
+async function unitSamplesSliced(db: Db, unit: string, from: number, to: number): Promise<TimedValues[]> {
+  const out: TimedValues[] = [];
+  for (let t = from; t < to; t += SLICE_MS) {
+    for (const s of await unitSamples(db, unit, t, Math.min(to, t + SLICE_MS))) out.push(s);
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
 /** Rolls up one unit's hour from the stored samples. */
 export async function rollupHour(db: Db, unit: UnitConfig, hour: number): Promise<UnitRollup> {
   const margin = unit.timeout_s * 1000;
-  const samples = await unitSamples(db, unit.unit, hour - margin, hour + HOUR_MS + margin);
+  const samples = await unitSamplesSliced(db, unit.unit, hour - margin, hour + HOUR_MS + margin);
   return rollupUnit(unit, hour, hour + HOUR_MS, samples, await countersBefore(db, unit.unit, hour - margin));
 }
 

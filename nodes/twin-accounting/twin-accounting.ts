@@ -11,6 +11,8 @@ interface AccountingConfig {
 
 /** Pause between chunks while a backlog (a replay, a long outage) is rolled up: leaves the event loop to intake. */
 const BACKLOG_PAUSE_MS = 200;
+/** the pause after a pass is at least this many times the pass's duration (≤ 20 % of the time) */
+const MAX_DUTY_FACTOR = 4;
 
 /**
  * Keeps the hourly accounting rollups (kWh, gas by source, service hours) up to date from the
@@ -35,10 +37,14 @@ export = (RED: NodeAPI) =>
     };
     const tick = async () => {
       let pause = intervalMs;
+      const started = Date.now();
       try {
         const r = await rollup.run(await lease.connect());
         total += r.hours;
-        if (r.more) pause = BACKLOG_PAUSE_MS;
+        // Rollups take at most a fifth of the time: a flood of samples makes hours costly to redo, and
+        // intake and the API come first.
+        if (r.more) pause = Math.max(BACKLOG_PAUSE_MS, MAX_DUTY_FACTOR * (Date.now() - started));
+        else pause = Math.max(intervalMs, MAX_DUTY_FACTOR * (Date.now() - started));
         const events = Object.entries(r.counter_events).map(([k, n]) => `${k} ${n}`).join(', ');
         if (events) node.warn(`счётчики: ${events} — шаги учтены по правилам сброса и перехода через ноль / counter events: ${events}`);
         node.status({ fill: 'green', shape: r.more ? 'ring' : 'dot', text: `${r.more ? 'догоняет' : 'часов пересчитано'}: ${total}` });
