@@ -23,6 +23,8 @@ export interface TimedValues {
 export interface Reading {
   ts: number;
   value: number;
+  /** index of the sample it came with (0 for a reading from before the samples) */
+  at?: number;
 }
 
 export type KwhSource = 'counter' | 'power' | 'none';
@@ -47,21 +49,23 @@ export interface UnitRollup {
 }
 
 /**
- * Time integral of f over [from, to): each sample's values hold until the next sample, unless the
- * gap is longer than the unit's timeout (no data then counts nothing). Samples are in time order;
- * values a sample lacks are carried from earlier samples.
+ * Running time integral of f over [from, to): element k is the integral up to sample k, each
+ * sample's values holding until the next sample unless the gap is longer than the unit's timeout
+ * (no data then counts nothing). The last element is the whole window; the difference of two is
+ * the integral between those samples (a glitch step's replacement) in O(1).
  */
-function integrate(samples: TimedValues[], held: Record<string, number>[], from: number, to: number, timeoutMs: number, f: (v: Record<string, number>) => number): number {
-  let sum = 0;
+function runningIntegral(samples: TimedValues[], held: Record<string, number>[], from: number, to: number, timeoutMs: number, f: (v: Record<string, number>) => number): number[] {
+  const sums = [0];
   for (let i = 0; i < samples.length - 1; i++) {
     const a = samples[i].ts;
     const b = samples[i + 1].ts;
-    if (b - a > timeoutMs) continue;
-    const len = Math.min(b, to) - Math.max(a, from);
-    if (len > 0) sum += (f(held[i]) * len) / HOUR_MS;
+    const len = b - a > timeoutMs ? 0 : Math.min(b, to) - Math.max(a, from);
+    sums.push(sums[i] + (len > 0 ? (f(held[i]) * len) / HOUR_MS : 0));
   }
-  return sum;
+  return sums;
 }
+
+const total = (sums: number[]) => sums[sums.length - 1];
 
 /** Each sample's values with what earlier samples said of the signals it lacks. */
 function carryForward(samples: TimedValues[]): Record<string, number>[] {
@@ -85,7 +89,7 @@ function counterTotal(
   from: number,
   to: number,
   cap: ((hours: number) => number) | undefined,
-  fallback: (a: number, b: number) => number,
+  fallback: (prev: Reading, next: Reading) => number,
 ): CounterTotal {
   const total: CounterTotal = { sum: 0, counted: false, events: {} };
   for (let i = 1; i < readings.length; i++) {
@@ -95,7 +99,7 @@ function counterTotal(
     const step = counterStep(prev.value, next.value, cap?.((next.ts - prev.ts) / HOUR_MS));
     total.counted = true;
     if (step.kind !== 'ok') total.events[step.kind] = (total.events[step.kind] ?? 0) + 1;
-    total.sum += step.kind === 'glitch' ? fallback(prev.ts, next.ts) : step.delta;
+    total.sum += step.kind === 'glitch' ? fallback(prev, next) : step.delta;
   }
   return total;
 }
@@ -103,8 +107,10 @@ function counterTotal(
 /** Readings of one signal: the last one before the samples (if given), then those in the samples. */
 function readingsOf(signal: string, samples: TimedValues[], before?: Reading): Reading[] {
   const out: Reading[] = [];
-  for (const s of samples) if (s.values[signal] !== undefined) out.push({ ts: s.ts, value: s.values[signal] });
-  if (before && (out.length === 0 || before.ts < out[0].ts)) out.unshift(before);
+  samples.forEach((s, at) => {
+    if (s.values[signal] !== undefined) out.push({ ts: s.ts, value: s.values[signal], at });
+  });
+  if (before && (out.length === 0 || before.ts < out[0].ts)) out.unshift({ ...before, at: 0 });
   return out;
 }
 
@@ -121,7 +127,8 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
   const rules = { kind: unit.kind, rated_kw: unit.rated_kw, timeout_s: unit.timeout_s, debounce_s: unit.debounce_s };
   const gpu = unit.kind === 'gpu';
   const held = carryForward(samples);
-  const over = (f: (v: Record<string, number>) => number, a = start, b = end) => integrate(samples, held, Math.max(a, start), Math.min(b, end), timeoutMs, f);
+  const over = (f: (v: Record<string, number>) => number) => runningIntegral(samples, held, start, end, timeoutMs, f);
+  const between = (sums: number[]) => (a: Reading, b: Reading) => sums[b.at ?? 0] - sums[a.at ?? 0];
   const power = (v: Record<string, number>) => Math.max(0, v.p_kw ?? 0);
   const events: Partial<Record<CounterKind, number>> = {};
   const note = (t: CounterTotal) => {
@@ -131,21 +138,23 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
 
   // Energy: the counter where the unit has one, else the integral of power.
   const hasPower = samples.some((s) => s.values.p_kw !== undefined);
+  const powerSums = over(power);
   const energy = note(
-    counterTotal(readingsOf('e_kwh', samples, before.e_kwh), start, end, gpu ? (h) => unit.rated_kw * h * CAP_MARGIN : undefined, (a, b) => over(power, a, b)),
+    counterTotal(readingsOf('e_kwh', samples, before.e_kwh), start, end, gpu ? (h) => unit.rated_kw * h * CAP_MARGIN : undefined, between(powerSums)),
   );
   const kwh_source: KwhSource = energy.counted ? 'counter' : hasPower ? 'power' : 'none';
-  const kwh = energy.counted ? energy.sum : over(power);
+  const kwh = energy.counted ? energy.sum : total(powerSums);
 
   // The passport's gas for the power produced, and the most a meter of this unit can count.
   const passportFlow = (v: Record<string, number>) => (gpu ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, power(v)) : 0);
-  const passport_m3 = over(passportFlow);
+  const passport_m3 = total(over(passportFlow));
   const gasCap = gpu ? (h: number) => gasM3h(unit.passport, unit.lhv_kwh_per_m3, unit.rated_kw) * h * CAP_MARGIN : undefined;
   const flow = (v: Record<string, number>) => Math.max(0, v.flow_m3h ?? 0);
 
   // Gas: a corrected counter, else a raw counter with pressure and temperature, else the flow's integral.
   let meter_m3: number | null = null;
-  const corrected = note(counterTotal(readingsOf('gas_m3', samples, before.gas_m3), start, end, gasCap, (a, b) => over(flow, a, b)));
+  const flowSums = over(flow);
+  const corrected = note(counterTotal(readingsOf('gas_m3', samples, before.gas_m3), start, end, gasCap, between(flowSums)));
   if (corrected.counted) meter_m3 = corrected.sum;
   else {
     const raw = readingsOf('gas_m3_raw', samples, before.gas_m3_raw);
@@ -165,7 +174,7 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
       }
       if (counted) meter_m3 = sum;
     }
-    if (meter_m3 === null && samples.some((s) => s.values.flow_m3h !== undefined)) meter_m3 = over(flow);
+    if (meter_m3 === null && samples.some((s) => s.values.flow_m3h !== undefined)) meter_m3 = total(flowSums);
   }
 
   return {
@@ -175,8 +184,8 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
     kwh_source,
     meter_m3,
     passport_m3,
-    service_h: over((v) => (classifySample(v, rules) === 'run' ? 1 : 0)),
-    data_h: over(() => 1),
+    service_h: total(over((v) => (classifySample(v, rules) === 'run' ? 1 : 0))),
+    data_h: total(over(() => 1)),
     counter_events: events,
   };
 }
