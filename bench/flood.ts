@@ -5,7 +5,6 @@
  * under such a flood. FLOOD_SECONDS (30 per phase), FLOOD_RATE (messages/s per publisher, 20 000).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';

@@ -35,6 +35,8 @@ function benchFlow(): object[] {
     { id: 'norm', type: 'twin-normalize', z: 'tab', site: 'site', wires: [['state'], []] },
     { id: 'state', type: 'twin-state', z: 'tab', site: 'site', wires: [['store'], ['store']] },
     { id: 'store', type: 'twin-store', z: 'tab', database: 'db', batchSize: '1000', maxDelayMs: '50', maxBuffered: '2000000' },
+    // The hourly rollups run as in the default flows: their reads share the database and the event loop.
+    { id: 'acc', type: 'twin-accounting', z: 'tab', site: 'site', database: 'db', intervalS: '30', wires: [[]] },
   ];
 }
 

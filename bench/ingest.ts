@@ -5,7 +5,6 @@
  * BENCH_DATABASE_URL / BENCH_MQTT_URL point at the servers (default: local PostgreSQL and Mosquitto).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { freshPgDatabase } from '../test/support/pg';

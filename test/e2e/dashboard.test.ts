@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { tmpDir, until } from '../nodes/fixture';
 import { freePort } from '../support/net';

@@ -3,7 +3,6 @@
  * twin-modbus-poller node; killing the server makes the unit «Нет связи», restarting it recovers.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { helper, siteConfig, collect, load, until, FlowNode } from '../nodes/fixture';
 import { RegisterImageServer } from '../../lib/modbus/image-server';
 import { freePort } from '../support/net';

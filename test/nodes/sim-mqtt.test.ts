@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { helper, siteConfig, collect, load, until, FlowNode } from './fixture';
+import { helper, siteConfig, collect, load, until } from './fixture';
 import { startEmbeddedBroker, EmbeddedBroker } from '../../lib/runtime/broker';
 
 describe('twin-simulator, twin-broker, twin-mqtt-in nodes', function () {
