@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { Db } from '../store/db';
 import { insertSamples, insertStateChanges, SampleRows } from '../store/samples';
 import { applyUpdate, upsertPlan } from '../store/downtime-store';
+import { HourlyRollup } from '../store/rollup';
 import { demoHistory } from '../demo-history';
 import { countersFile } from '../simulator';
 import { unitFromFields, UnitFields, validateUnit, parseNumberField } from '../units';
@@ -60,6 +61,9 @@ export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string,
   await insertStateChanges(db, h.changes);
   for (const u of h.updates) await applyUpdate(db, u);
   await upsertPlan(db, h.plan);
+  // The history's hourly accounting too, so the first page already shows the days it covers.
+  const rollup = new HourlyRollup((id) => opts.units.find((u) => u.unit === id));
+  while ((await rollup.run(db)).more);
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(countersFile(dataDir, opts.site), JSON.stringify(h.counters));
   return h.samples.length;

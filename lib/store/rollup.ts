@@ -109,7 +109,7 @@ export interface RollupResult {
 const STALE_TAKE = '5 minutes';
 
 /**
- * Recomputes dirty unit-hours, oldest first. A mark is taken before the work and deleted after it
+ * Recomputes dirty unit-hours, newest first (the live figures before a replayed backlog). A mark is taken before the work and deleted after it
  * only if no sample touched its hour meanwhile (that clears taken_at), so neither a late sample nor
  * a crash mid-rollup leaves an hour stale.
  */
@@ -122,7 +122,7 @@ export class HourlyRollup {
         `update rollup_dirty set taken_at = clock_timestamp()
          where (unit, hour) in (
            select unit, hour from rollup_dirty where taken_at is null or taken_at < now() - interval '${STALE_TAKE}'
-           order by hour, unit limit $1)
+           order by hour desc, unit limit $1)
          returning unit, (extract(epoch from hour) * 1000)::float8 as ms, taken_at::text as taken`,
         [this.limit],
       )

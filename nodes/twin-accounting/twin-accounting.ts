@@ -41,10 +41,10 @@ export = (RED: NodeAPI) =>
       try {
         const r = await rollup.run(await lease.connect());
         total += r.hours;
-        // Rollups take at most a fifth of the time: a flood of samples makes hours costly to redo, and
-        // intake and the API come first.
-        if (r.more) pause = Math.max(BACKLOG_PAUSE_MS, MAX_DUTY_FACTOR * (Date.now() - started));
-        else pause = Math.max(intervalMs, MAX_DUTY_FACTOR * (Date.now() - started));
+        // Steady rollups take at most a fifth of the time (a flood of samples makes hours costly to redo,
+        // and intake and the API come first); a backlog at most half, so it is worked off in minutes.
+        const took = Date.now() - started;
+        pause = r.more ? Math.max(BACKLOG_PAUSE_MS, took) : Math.max(intervalMs, MAX_DUTY_FACTOR * took);
         const events = Object.entries(r.counter_events).map(([k, n]) => `${k} ${n}`).join(', ');
         if (events) node.warn(`счётчики: ${events} — шаги учтены по правилам сброса и перехода через ноль / counter events: ${events}`);
         node.status({ fill: 'green', shape: r.more ? 'ring' : 'dot', text: `${r.more ? 'догоняет' : 'часов пересчитано'}: ${total}` });
