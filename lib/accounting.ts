@@ -65,7 +65,8 @@ function runningIntegral(samples: TimedValues[], held: Record<string, number>[],
   return sums;
 }
 
-const total = (sums: number[]) => sums[sums.length - 1];
+/** The whole window's integral: the last running sum. */
+const whole = (sums: number[]) => sums[sums.length - 1];
 
 /** Each sample's values with what earlier samples said of the signals it lacks. */
 function carryForward(samples: TimedValues[]): Record<string, number>[] {
@@ -143,11 +144,11 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
     counterTotal(readingsOf('e_kwh', samples, before.e_kwh), start, end, gpu ? (h) => unit.rated_kw * h * CAP_MARGIN : undefined, between(powerSums)),
   );
   const kwh_source: KwhSource = energy.counted ? 'counter' : hasPower ? 'power' : 'none';
-  const kwh = energy.counted ? energy.sum : total(powerSums);
+  const kwh = energy.counted ? energy.sum : whole(powerSums);
 
   // The passport's gas for the power produced, and the most a meter of this unit can count.
   const passportFlow = (v: Record<string, number>) => (gpu ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, power(v)) : 0);
-  const passport_m3 = total(over(passportFlow));
+  const passport_m3 = whole(over(passportFlow));
   const gasCap = gpu ? (h: number) => gasM3h(unit.passport, unit.lhv_kwh_per_m3, unit.rated_kw) * h * CAP_MARGIN : undefined;
   const flow = (v: Record<string, number>) => Math.max(0, v.flow_m3h ?? 0);
 
@@ -174,7 +175,7 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
       }
       if (counted) meter_m3 = sum;
     }
-    if (meter_m3 === null && samples.some((s) => s.values.flow_m3h !== undefined)) meter_m3 = total(flowSums);
+    if (meter_m3 === null && samples.some((s) => s.values.flow_m3h !== undefined)) meter_m3 = whole(flowSums);
   }
 
   return {
@@ -184,8 +185,8 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
     kwh_source,
     meter_m3,
     passport_m3,
-    service_h: total(over((v) => (classifySample(v, rules) === 'run' ? 1 : 0))),
-    data_h: total(over(() => 1)),
+    service_h: whole(over((v) => (classifySample(v, rules) === 'run' ? 1 : 0))),
+    data_h: whole(over(() => 1)),
     counter_events: events,
   };
 }

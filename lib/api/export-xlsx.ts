@@ -8,7 +8,7 @@ import { Db } from '../store/db';
 import { SiteModel, localDate, zoneOffsetMs } from '../site';
 import { downtimeReport } from './downtime-report';
 import { accountingReport, oeeReport } from './accounting-report';
-import { maintenanceReport } from './maintenance-routes';
+import { maintenanceReport } from './maintenance-report';
 import { monthEconomics, nextMonth } from './economics-report';
 
 interface Column {

@@ -1,6 +1,6 @@
 import { NodeAPI, Node, Send, requireConfig, requireSite, registerTwinNode, every, numberField } from '../red';
 import { SiteNode, DatabaseNode } from '../config-types';
-import { maintenanceReport, MaintenanceReport } from '../../lib/api/maintenance-routes';
+import { maintenanceReport, MaintenanceReport } from '../../lib/api/maintenance-report';
 
 interface ForecasterConfig {
   site: string;
