@@ -8,7 +8,8 @@ import { UnitConfig } from './units';
 import { gasM3h } from './passport';
 import { PricePoint, valueAt, localDate, nextLocalMidnight } from './site';
 
-export type Category = 'forced' | 'unplanned' | 'planned' | 'reserve' | 'external';
+/** «нет данных»: a silence no counter can judge; its possible loss is shown apart from lost profit. */
+export type Category = 'forced' | 'unplanned' | 'planned' | 'reserve' | 'external' | 'nodata';
 
 /** The reasons an operator can give, and the category each one puts the stop in. */
 export const REASONS: Record<string, { category: Category; ru: string }> = {
@@ -21,9 +22,9 @@ export const REASONS: Record<string, { category: Category; ru: string }> = {
 
 export const DOWN_STATES = new Set<UnitState>(['stop', 'fault', 'nodata']);
 
-/** Before an operator says why: a fault is forced, a stop or a loss of data unplanned. */
+/** Before an operator says why: a fault is forced, a stop unplanned, a silence no counter judged «нет данных». */
 export function defaultCategory(state: UnitState): Category {
-  return state === 'fault' ? 'forced' : 'unplanned';
+  return state === 'fault' ? 'forced' : state === 'nodata' ? 'nodata' : 'unplanned';
 }
 
 export interface DowntimeEvent {

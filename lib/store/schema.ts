@@ -191,6 +191,44 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       -- written meanwhile clears taken_at, and a mark left taken by a crashed run is taken again.
       alter table rollup_dirty add column taken_at timestamptz;`,
   },
+  {
+    version: 8,
+    name: 'data quality: gaps, counter events, rejects',
+    sql: `
+      -- Each silence of a unit longer than its timeout, judged by what its run_h counter proved when
+      -- data came back: ran through it, stopped (part of) it, or unknown (no counter on a side).
+      create table data_gaps (
+        unit      text collate "C" not null,
+        start_ts  timestamptz not null,     -- last sample before the silence
+        end_ts    timestamptz not null,     -- first sample after it
+        verdict   text not null check (verdict in ('ran', 'stopped', 'unknown')),
+        run_h_advance double precision,     -- what run_h counted across it (null: unknown)
+        down_h    double precision,         -- hours the unit was proven down inside it (null: unknown)
+        primary key (unit, start_ts)
+      );
+      create index data_gaps_end on data_gaps (end_ts);
+      -- Counter readings the rollup did not take at face value: glitches ignored, resets and
+      -- rollovers kept continuous by an offset (the amount added from then on to the raw reading).
+      create table counter_events (
+        unit     text collate "C" not null,
+        signal   text collate "C" not null,
+        ts       timestamptz not null,
+        kind     text not null check (kind in ('glitch', 'reset', 'rollover', 'jump')),
+        before   double precision,          -- the reading the counter stood at (on its track)
+        after    double precision,          -- the reading seen
+        "offset" double precision not null default 0,
+        primary key (unit, signal, ts)
+      );
+      create index counter_events_ts on counter_events (ts);
+      -- Messages the normalizer refused, by unit (empty when it could not be told), hour and reason.
+      create table rejects_hourly (
+        unit   text collate "C" not null,
+        hour   timestamptz not null,
+        reason text not null,
+        n      bigint not null,
+        primary key (unit, hour, reason)
+      );`,
+  },
 ];
 
 export interface SchemaInfo {
