@@ -5,15 +5,16 @@
 import { UnitConfig } from './units';
 import { gasM3h } from './passport';
 import { classifySample } from './state';
-import { counterStep, CounterKind } from './counter';
+import { CounterKind, CounterEvent, CounterReading, CounterSpan, followCounter } from './counter';
+import { judgeGap } from './gap';
 import { toStandardM3 } from './gas';
 
 export const HOUR_MS = 3_600_000;
 
 /** The signals the rollup reads; anything else a unit sends is not needed for accounting. */
-export const ACCOUNTING_SIGNALS = ['p_kw', 'e_kwh', 'running', 'fault', 'gas_m3', 'gas_m3_raw', 'p_kpa', 't_c', 'flow_m3h'] as const;
+export const ACCOUNTING_SIGNALS = ['p_kw', 'e_kwh', 'run_h', 'running', 'fault', 'gas_m3', 'gas_m3_raw', 'p_kpa', 't_c', 'flow_m3h'] as const;
 /** Cumulative counters: their last reading before a window is needed however old it is. */
-export const COUNTER_SIGNALS = ['e_kwh', 'gas_m3', 'gas_m3_raw'] as const;
+export const COUNTER_SIGNALS = ['e_kwh', 'gas_m3', 'gas_m3_raw', 'run_h'] as const;
 
 export interface TimedValues {
   ts: number;
@@ -46,27 +47,15 @@ export interface UnitRollup {
   data_h: number;
   /** counter rollovers, resets and glitches seen, for the log */
   counter_events: Partial<Record<CounterKind, number>>;
+  /** the same, each with its signal, time and readings (DESIGN.md "Dirty data"), for the data-quality view */
+  events: (CounterEvent & { signal: string })[];
 }
 
-/**
- * Running time integral of f over [from, to): element k is the integral up to sample k, each
- * sample's values holding until the next sample unless the gap is longer than the unit's timeout
- * (no data then counts nothing). The last element is the whole window; the difference of two is
- * the integral between those samples (a glitch step's replacement) in O(1).
- */
-function runningIntegral(samples: TimedValues[], held: Record<string, number>[], from: number, to: number, timeoutMs: number, f: (v: Record<string, number>) => number): number[] {
-  const sums = [0];
-  for (let i = 0; i < samples.length - 1; i++) {
-    const a = samples[i].ts;
-    const b = samples[i + 1].ts;
-    const len = b - a > timeoutMs ? 0 : Math.min(b, to) - Math.max(a, from);
-    sums.push(sums[i] + (len > 0 ? (f(held[i]) * len) / HOUR_MS : 0));
-  }
-  return sums;
-}
+/** A reading that left its track may return to it this long after and be ignored as a glitch. */
+export const GLITCH_HORIZON_MS = 15 * 60_000;
 
-/** The whole window's integral: the last running sum. */
-const whole = (sums: number[]) => sums[sums.length - 1];
+/** A counter step longer than this is spread evenly in time: the samples across it are not read. */
+export const SPAN_READ_LIMIT_MS = 6 * HOUR_MS;
 
 /** Each sample's values with what earlier samples said of the signals it lacks. */
 function carryForward(samples: TimedValues[]): Record<string, number>[] {
@@ -74,108 +63,224 @@ function carryForward(samples: TimedValues[]): Record<string, number>[] {
   return samples.map((s) => (held = { ...held, ...s.values }));
 }
 
-interface CounterTotal {
-  sum: number;
-  /** did any step fall in the window */
-  counted: boolean;
-  events: Partial<Record<CounterKind, number>>;
-}
-
 /**
- * What a cumulative counter counted in [from, to): each step between consecutive readings belongs
- * to the window holding the later reading. A glitch step counts `fallback` over its interval instead.
+ * Running integrals over the samples' timeline. Between two samples no further apart than the
+ * timeout the earlier one's values hold; a longer interval is a gap, where only what the run_h
+ * counter proved is known (judgeGap). `at(t)` interpolates inside an interval; outside the
+ * samples the density is `outside` (1 spreads a counter evenly in time there).
  */
-function counterTotal(
-  readings: Reading[],
-  from: number,
-  to: number,
-  cap: ((hours: number) => number) | undefined,
-  fallback: (prev: Reading, next: Reading) => number,
-): CounterTotal {
-  const total: CounterTotal = { sum: 0, counted: false, events: {} };
-  for (let i = 1; i < readings.length; i++) {
-    const prev = readings[i - 1];
-    const next = readings[i];
-    if (next.ts < from || next.ts >= to) continue;
-    const step = counterStep(prev.value, next.value, cap?.((next.ts - prev.ts) / HOUR_MS));
-    total.counted = true;
-    if (step.kind !== 'ok') total.events[step.kind] = (total.events[step.kind] ?? 0) + 1;
-    total.sum += step.kind === 'glitch' ? fallback(prev, next) : step.delta;
+class Timeline {
+  private readonly ts: number[];
+  constructor(samples: TimedValues[], private readonly density: number[], private readonly outside = 0) {
+    this.ts = samples.map((s) => s.ts);
+    this.sums = [0];
+    for (let i = 0; i < this.ts.length - 1; i++) this.sums.push(this.sums[i] + density[i] * (this.ts[i + 1] - this.ts[i]));
   }
-  return total;
+  private readonly sums: number[];
+
+  /** the integral from the first sample to t, in density × hours */
+  at(t: number): number {
+    const n = this.ts.length;
+    if (n === 0) return (this.outside * t) / HOUR_MS;
+    if (t <= this.ts[0]) return (this.outside * (t - this.ts[0])) / HOUR_MS;
+    if (t >= this.ts[n - 1]) return (this.sums[n - 1] + this.outside * (t - this.ts[n - 1])) / HOUR_MS;
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.ts[mid] <= t) lo = mid;
+      else hi = mid;
+    }
+    return (this.sums[lo] + this.density[lo] * (t - this.ts[lo])) / HOUR_MS;
+  }
+
+  between(a: number, b: number): number {
+    return b > a ? this.at(b) - this.at(a) : 0;
+  }
 }
 
-/** Readings of one signal: the last one before the samples (if given), then those in the samples. */
-function readingsOf(signal: string, samples: TimedValues[], before?: Reading): Reading[] {
-  const out: Reading[] = [];
-  samples.forEach((s, at) => {
-    if (s.values[signal] !== undefined) out.push({ ts: s.ts, value: s.values[signal], at });
-  });
-  if (before && (out.length === 0 || before.ts < out[0].ts)) out.unshift({ ...before, at: 0 });
+/** The readings of one signal in time order: the last one before the samples (if given), then those in the samples. */
+function readingsOf(signal: string, samples: TimedValues[], before?: Reading, after?: Reading): CounterReading[] {
+  const out: CounterReading[] = [];
+  if (before && (samples.length === 0 || before.ts < samples[0].ts)) out.push({ ts: before.ts, value: before.value });
+  for (const s of samples) if (s.values[signal] !== undefined) out.push({ ts: s.ts, value: s.values[signal] });
+  if (after && (out.length === 0 || after.ts > out[out.length - 1].ts)) out.push({ ts: after.ts, value: after.value });
   return out;
 }
 
 /** The most a unit can count in `hours`, with a margin for meter tolerance and short overload. */
-const CAP_MARGIN = 1.5;
+export const CAP_MARGIN = 1.5;
+
+export interface RollupOptions {
+  /** the most the unit's gas meter can count in an hour (a gas unit: siteGasCapM3h of the gensets it feeds) */
+  gasCapM3h?: number;
+  /** each counter's first reading after the samples, when they do not reach it (a long silence) */
+  after?: Record<string, Reading>;
+}
+
+/** Each counter's readings at the edges of a window's default read range (readRange without edges). */
+export interface RangeEdges {
+  /** the last reading before the range's start */
+  before: Record<string, Reading>;
+  /** the first reading at or after the range's start */
+  firstIn: Record<string, Reading>;
+  /** the last reading before the range's end */
+  lastIn: Record<string, Reading>;
+  /** the first reading at or after the range's end */
+  after: Record<string, Reading>;
+}
 
 /**
- * Rolls up [start, end) of one unit. `samples` are the unit's samples in time order from at least
- * one timeout before start to a little after end; `before` holds each counter's last reading
- * before the first sample, so a step across a long gap is still counted.
+ * The samples a window [start, end) is rolled up from: a timeout and a glitch horizon on each side.
+ * Where a counter has a hole across an edge, the range reaches its reading beyond the hole and a
+ * glitch horizon past it (so every window spreads the step alike and judges that reading alike),
+ * unless the step is longer than SPAN_READ_LIMIT_MS (it is then spread evenly in time).
  */
-export function rollupUnit(unit: UnitConfig, start: number, end: number, samples: TimedValues[], before: Record<string, Reading> = {}): UnitRollup {
+export function readRange(unit: UnitConfig, start: number, end: number, edges?: RangeEdges): { from: number; to: number } {
+  const timeoutMs = unit.timeout_s * 1000;
+  const margin = timeoutMs + GLITCH_HORIZON_MS;
+  let from = start - margin;
+  let to = end + margin;
+  for (const [signal, b] of Object.entries(edges?.before ?? {})) {
+    const next = edges?.firstIn[signal];
+    const hole = !next || next.ts - b.ts > timeoutMs;
+    if (hole && (next?.ts ?? end) - b.ts <= SPAN_READ_LIMIT_MS) from = Math.min(from, b.ts - GLITCH_HORIZON_MS);
+  }
+  for (const [signal, a] of Object.entries(edges?.after ?? {})) {
+    const prev = edges?.lastIn[signal];
+    const hole = !prev || a.ts - prev.ts > timeoutMs;
+    if (hole && a.ts - (prev?.ts ?? start) <= SPAN_READ_LIMIT_MS) to = Math.max(to, a.ts + GLITCH_HORIZON_MS + 1);
+  }
+  return { from, to };
+}
+
+/** The most a site meter can count in an hour: 1.5 × the passport gas of its gensets at rated power. */
+export function siteGasCapM3h(gensets: UnitConfig[]): number | undefined {
+  const sum = gensets.reduce((a, g) => a + gasM3h(g.passport, g.lhv_kwh_per_m3, g.rated_kw), 0);
+  return sum > 0 ? sum * CAP_MARGIN : undefined;
+}
+
+/** What a counter counted in a window, spread over the time it spans, and what it ignored or re-tracked there. */
+interface WindowCount {
+  /** the counter's amount in the window; 0 when no step of it overlaps the window */
+  amount: number;
+  /** the part of the amount that fell into gaps (no samples) */
+  inGaps: number;
+  /** [from, to] the counter brackets (its first and last accepted readings), undefined without a step */
+  bracket?: [number, number];
+  events: CounterEvent[];
+}
+
+/**
+ * Rolls up [start, end) of one unit (DESIGN.md "Dirty data"). `samples` are the unit's samples in
+ * time order, from before start to after end (a glitch horizon and more on each side, and across
+ * any counter step that reaches into the window); `before` holds each counter's last reading before
+ * the first sample. Each counter step is spread over the time it spans by the run hours in it (gaps:
+ * what run_h proved, evenly; unknown: evenly in time), so the windows' sums equal the counter's
+ * difference. Power and flow integrals fill only the part of the window no counter brackets.
+ */
+export function rollupUnit(unit: UnitConfig, start: number, end: number, samples: TimedValues[], before: Record<string, Reading> = {}, opts: RollupOptions = {}): UnitRollup {
   const timeoutMs = unit.timeout_s * 1000;
   const rules = { kind: unit.kind, rated_kw: unit.rated_kw, timeout_s: unit.timeout_s, debounce_s: unit.debounce_s };
   const gpu = unit.kind === 'gpu';
   const held = carryForward(samples);
-  const over = (f: (v: Record<string, number>) => number) => runningIntegral(samples, held, start, end, timeoutMs, f);
-  const between = (sums: number[]) => (a: Reading, b: Reading) => sums[b.at ?? 0] - sums[a.at ?? 0];
   const power = (v: Record<string, number>) => Math.max(0, v.p_kw ?? 0);
-  const events: Partial<Record<CounterKind, number>> = {};
-  const note = (t: CounterTotal) => {
-    for (const [k, n] of Object.entries(t.events)) events[k as CounterKind] = (events[k as CounterKind] ?? 0) + (n as number);
-    return t;
+  const flow = (v: Record<string, number>) => Math.max(0, v.flow_m3h ?? 0);
+  const passportFlow = (v: Record<string, number>) => (gpu ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, power(v)) : 0);
+  const running = (v: Record<string, number>) => (classifySample(v, rules) === 'run' ? 1 : 0);
+
+  // Per interval between samples: covered by data, or a gap and what run_h proved of it.
+  const n = samples.length;
+  const gapRun: (number | undefined)[] = [];
+  const covered: boolean[] = [];
+  for (let i = 0; i < n - 1; i++) {
+    const gap = samples[i + 1].ts - samples[i].ts > timeoutMs;
+    covered.push(!gap);
+    gapRun.push(gap ? judgeGap(samples[i].ts, samples[i + 1].ts, held[i].run_h, samples[i + 1].values.run_h).run_share : undefined);
+  }
+  const line = (f: (i: number) => number, outside = 0) => new Timeline(samples, Array.from({ length: Math.max(0, n - 1) }, (_, i) => f(i)), outside);
+  const onData = (f: (v: Record<string, number>) => number) => line((i) => (covered[i] ? f(held[i]) : 0));
+  /** run hours: observed where there is data, proven by run_h in a gap (0 where unknown) */
+  const service = line((i) => (covered[i] ? running(held[i]) : gapRun[i] ?? 0));
+  /** weights a counter step is spread by: run hours, a gap of unknown fate evenly in time */
+  const weight = line((i) => (covered[i] ? running(held[i]) : gapRun[i] ?? 1), 1);
+  const weightInGaps = line((i) => (covered[i] ? 0 : gapRun[i] ?? 1), 1);
+  const time = line(() => 1, 1);
+  const powerLine = onData(power);
+  const flowLine = onData(flow);
+  const passportLine = onData(passportFlow);
+
+  const count = (signal: string, capPerHour: number | undefined, estimate: (a: number, b: number) => number | undefined, convert?: (span: CounterSpan) => number): WindowCount => {
+    const readings = readingsOf(signal, samples, before[signal], opts.after?.[signal]);
+    const { spans, events } = followCounter(readings, { capPerHour, horizonMs: GLITCH_HORIZON_MS, estimate });
+    const out: WindowCount = { amount: 0, inGaps: 0, events: events.filter((e) => e.ts >= start && e.ts < end) };
+    if (spans.length === 0) return out;
+    out.bracket = [spans[0].from, spans[spans.length - 1].to];
+    for (const sp of spans) {
+      if (sp.to <= start || sp.from >= end) continue;
+      const delta = convert ? convert(sp) : sp.delta;
+      const a = Math.max(sp.from, start);
+      const b = Math.min(sp.to, end);
+      // By run hours; a step over time the unit never ran (a drift, a meter counting at standstill), or
+      // one too long to read the samples across (every window must split it alike): by time.
+      const w = sp.to - sp.from > SPAN_READ_LIMIT_MS ? 0 : weight.between(sp.from, sp.to);
+      const [by, total] = w > 1e-12 ? [weight, w] : [time, time.between(sp.from, sp.to)];
+      out.amount += (delta * by.between(a, b)) / total;
+      if (by === weight) out.inGaps += (delta * weightInGaps.between(a, b)) / total;
+    }
+    return out;
+  };
+  /** the integral over the window less what the counter brackets */
+  const outsideBracket = (l: Timeline, bracket?: [number, number]) => {
+    if (!bracket) return l.between(start, end);
+    return l.between(start, Math.min(end, bracket[0])) + l.between(Math.max(start, bracket[1]), end);
+  };
+  const events: UnitRollup['events'] = [];
+  const eventCounts: Partial<Record<CounterKind, number>> = {};
+  const note = (signal: string, c: WindowCount) => {
+    for (const e of c.events) {
+      events.push({ ...e, signal });
+      eventCounts[e.kind] = (eventCounts[e.kind] ?? 0) + 1;
+    }
+    return c;
   };
 
-  // Energy: the counter where the unit has one, else the integral of power.
+  // Energy: the counter where it brackets the window, the integral of power elsewhere.
+  const energy = note('e_kwh', count('e_kwh', gpu ? unit.rated_kw * CAP_MARGIN : undefined, (a, b) => powerLine.between(a, b)));
   const hasPower = samples.some((s) => s.values.p_kw !== undefined);
-  const powerSums = over(power);
-  const energy = note(
-    counterTotal(readingsOf('e_kwh', samples, before.e_kwh), start, end, gpu ? (h) => unit.rated_kw * h * CAP_MARGIN : undefined, between(powerSums)),
-  );
-  const kwh_source: KwhSource = energy.counted ? 'counter' : hasPower ? 'power' : 'none';
-  const kwh = energy.counted ? energy.sum : whole(powerSums);
+  const kwh = energy.amount + outsideBracket(powerLine, energy.bracket);
+  const bracketsWindow = (c: WindowCount) => !!c.bracket && c.bracket[0] < end && c.bracket[1] > start;
+  const kwh_source: KwhSource = bracketsWindow(energy) ? 'counter' : hasPower ? 'power' : 'none';
 
-  // The passport's gas for the power produced, and the most a meter of this unit can count.
-  const passportFlow = (v: Record<string, number>) => (gpu ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, power(v)) : 0);
-  const passport_m3 = whole(over(passportFlow));
-  const gasCap = gpu ? (h: number) => gasM3h(unit.passport, unit.lhv_kwh_per_m3, unit.rated_kw) * h * CAP_MARGIN : undefined;
-  const flow = (v: Record<string, number>) => Math.max(0, v.flow_m3h ?? 0);
+  // Run hours: observed, and proven by run_h across gaps; the counter's own resets and glitches are recorded.
+  note('run_h', count('run_h', CAP_MARGIN, (a, b) => service.between(a, b)));
+  const service_h = service.between(start, end);
+  const gapRunH = service_h - onData(running).between(start, end);
+
+  // Passport gas for the power produced; in gaps, for the energy the counter put there at its mean power.
+  let passport_m3 = passportLine.between(start, end);
+  if (gpu && energy.inGaps > 0 && gapRunH > 1e-9) passport_m3 += gapRunH * gasM3h(unit.passport, unit.lhv_kwh_per_m3, energy.inGaps / gapRunH);
 
   // Gas: a corrected counter, else a raw counter with pressure and temperature, else the flow's integral.
+  const gasCap = gpu ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, unit.rated_kw) * CAP_MARGIN : opts.gasCapM3h;
+  const gasEstimate = (a: number, b: number) => (samples.some((s) => s.values.flow_m3h !== undefined) ? flowLine.between(a, b) : gpu ? passportLine.between(a, b) : undefined);
+  const hasFlow = samples.some((s) => s.values.flow_m3h !== undefined);
   let meter_m3: number | null = null;
-  const flowSums = over(flow);
-  const corrected = note(counterTotal(readingsOf('gas_m3', samples, before.gas_m3), start, end, gasCap, between(flowSums)));
-  if (corrected.counted) meter_m3 = corrected.sum;
+  const corrected = note('gas_m3', count('gas_m3', gasCap, gasEstimate));
+  if (corrected.bracket) meter_m3 = corrected.amount + outsideBracket(flowLine, corrected.bracket);
   else {
-    const raw = readingsOf('gas_m3_raw', samples, before.gas_m3_raw);
     const conditions = samples.filter((s) => s.values.p_kpa !== undefined && s.values.t_c !== undefined);
-    if (raw.length > 1 && conditions.length > 0) {
+    if (conditions.length > 0) {
       // Each raw step is corrected with the pressure and temperature last seen at its end.
-      let sum = 0;
-      let counted = false;
-      let c = 0;
-      for (let i = 1; i < raw.length; i++) {
-        if (raw[i].ts < start || raw[i].ts >= end) continue;
-        while (c + 1 < conditions.length && conditions[c + 1].ts <= raw[i].ts) c++;
-        const step = counterStep(raw[i - 1].value, raw[i].value);
-        if (step.kind !== 'ok') events[step.kind] = (events[step.kind] ?? 0) + 1;
-        sum += toStandardM3(step.delta, conditions[c].values.p_kpa, conditions[c].values.t_c);
-        counted = true;
-      }
-      if (counted) meter_m3 = sum;
+      const atEnd = (ts: number) => {
+        let c = conditions[0];
+        for (const x of conditions) if (x.ts <= ts) c = x;
+        return c.values;
+      };
+      const raw = note('gas_m3_raw', count('gas_m3_raw', gasCap, () => undefined, (sp) => toStandardM3(sp.delta, atEnd(sp.to).p_kpa, atEnd(sp.to).t_c)));
+      if (raw.bracket) meter_m3 = raw.amount + outsideBracket(flowLine, raw.bracket);
     }
-    if (meter_m3 === null && samples.some((s) => s.values.flow_m3h !== undefined)) meter_m3 = whole(flowSums);
+    if (meter_m3 === null && hasFlow) meter_m3 = flowLine.between(start, end);
   }
 
   return {
@@ -185,9 +290,10 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
     kwh_source,
     meter_m3,
     passport_m3,
-    service_h: whole(over((v) => (classifySample(v, rules) === 'run' ? 1 : 0))),
-    data_h: whole(over(() => 1)),
-    counter_events: events,
+    service_h,
+    data_h: onData(() => 1).between(start, end),
+    counter_events: eventCounts,
+    events,
   };
 }
 

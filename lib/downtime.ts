@@ -4,7 +4,7 @@
  * in force, split by the site's local days.
  */
 import { UnitState, StateChange } from './state';
-import { UnitConfig } from './units';
+import { UnitConfig, UnitKind } from './units';
 import { gasM3h } from './passport';
 import { PricePoint, valueAt, localDate, nextLocalMidnight } from './site';
 
@@ -21,6 +21,11 @@ export const REASONS: Record<string, { category: Category; ru: string }> = {
 };
 
 export const DOWN_STATES = new Set<UnitState>(['stop', 'fault', 'nodata']);
+
+/** The journal is of gensets: a gas unit standing loses no generation (its silence is a data-quality matter). */
+export function hasDowntime(kind: UnitKind | undefined): boolean {
+  return kind === 'gpu';
+}
 
 /** Before an operator says why: a fault is forced, a stop unplanned, a silence no counter judged «нет данных». */
 export function defaultCategory(state: UnitState): Category {

@@ -1,4 +1,5 @@
 import { UnitKind } from './units';
+import { GapJudgement, judgeGap } from './gap';
 
 export type UnitState = 'run' | 'stop' | 'fault' | 'nodata';
 
@@ -9,6 +10,15 @@ export interface StateChange {
   prev?: UnitState;
   /** data time the new state began, epoch ms */
   since: number;
+}
+
+/** A silence of a unit and what its run_h counter proved of it when data came back. */
+export interface DataGap extends GapJudgement {
+  unit: string;
+  /** the last sample before the silence, epoch ms */
+  start: number;
+  /** the first sample after it */
+  end: number;
 }
 
 /** Is this (a msg.payload) a state change as the state detector emits it? */
@@ -43,13 +53,20 @@ export function classifySample(values: Record<string, number>, rules: StateRules
 /**
  * Run/stop/fault/nodata of one unit on data time. Feed samples in time order; it returns the
  * changes that count. A change counts once the new state has held for the debounce time; it
- * began at the first sample in that state. A gap longer than the timeout is a nodata interval
- * from the last sample + timeout to the next sample.
+ * began at the first sample in that state. A gap longer than the timeout is judged when data
+ * comes back (DESIGN.md "Dirty data"): by the run_h counter on both sides the unit ran through it
+ * (nothing changes) or was down for part of it (a stop placed at the gap's start, or at its end when
+ * the unit is found stopped); without run_h on a side it is a nodata interval from the last sample
+ * + timeout to the next sample.
  */
 export class StateTracker {
   private current?: { state: UnitState; since: number };
   private pending?: { state: UnitState; since: number };
   private lastTs?: number;
+  /** the latest run_h reading and its time */
+  private runH?: { ts: number; value: number };
+  /** the silence the last push ended, if it did */
+  gap?: DataGap;
 
   /** rules may be replaced when the unit's config is edited; the state carries on */
   constructor(readonly unit: string, public rules: StateRules) {}
@@ -64,29 +81,39 @@ export class StateTracker {
     return this.lastTs;
   }
 
-  /** Restores a state read back from storage (after a restart). */
-  restore(state: UnitState, since: number, lastTs: number): void {
+  /** Restores a state read back from storage (after a restart), with the last run_h reading when there is one. */
+  restore(state: UnitState, since: number, lastTs: number, runH?: { ts: number; value: number }): void {
     this.current = { state, since };
     this.lastTs = lastTs;
+    this.runH = runH;
     this.pending = undefined;
   }
 
-  /** Processes one sample; returns the state changes it completes (0, 1 or 2). */
+  /** Processes one sample; returns the state changes it completes (0 to 3). */
   push(ts: number, values: Record<string, number>): StateChange[] {
     // Data time only moves forward: a duplicate or late sample does not rewrite history.
+    this.gap = undefined;
     if (this.lastTs !== undefined && ts <= this.lastTs) return [];
     const changes: StateChange[] = [];
     const timeoutMs = this.rules.timeout_s * 1000;
+    const observed = classifySample(values, this.rules);
+    let afterGap = false;
     if (this.lastTs !== undefined && ts - this.lastTs > timeoutMs && this.current?.state !== 'nodata') {
-      changes.push(this.commit('nodata', this.lastTs + timeoutMs));
+      // run_h counts only if it was read at the end of the data before the silence.
+      const before = this.runH && this.runH.ts >= this.lastTs - timeoutMs ? this.runH.value : undefined;
+      const judged = judgeGap(this.lastTs, ts, before, values.run_h);
+      this.gap = { unit: this.unit, start: this.lastTs, end: ts, ...judged };
+      if (judged.verdict === 'unknown') changes.push(this.commit('nodata', this.lastTs + timeoutMs));
+      else changes.push(...this.placeGap(this.lastTs, ts, judged, observed));
+      afterGap = true;
     }
     this.lastTs = ts;
+    if (values.run_h !== undefined) this.runH = { ts, value: values.run_h };
 
-    const observed = classifySample(values, this.rules);
     if (observed === undefined) return changes;
-    if (!this.current || this.current.state === 'nodata') {
+    if (!this.current || this.current.state === 'nodata' || afterGap) {
       // Nothing to debounce against: after a gap (or at the first sample) the state is what the data says.
-      changes.push(this.commit(observed, ts));
+      if (this.current?.state !== observed) changes.push(this.commit(observed, ts));
       return changes;
     }
     if (observed === this.current.state) {
@@ -98,6 +125,31 @@ export class StateTracker {
       changes.push(this.commit(this.pending.state, this.pending.since));
     }
     return changes;
+  }
+
+  /**
+   * The changes a judged silence [from, to] implies. Down time sits at the silence's start unless the
+   * unit is found down at its end (then at the end); found down on both sides, it ran first.
+   */
+  private placeGap(from: number, to: number, g: GapJudgement, next: UnitState | undefined): StateChange[] {
+    const down = (s: UnitState | undefined) => s === 'stop' || s === 'fault';
+    const prev = this.current?.state;
+    const downMs = (g.down_h ?? 0) * 3_600_000;
+    const out: StateChange[] = [];
+    if (g.verdict === 'ran') {
+      if (prev !== 'run') out.push(this.commit('run', from));
+    } else if ((g.run_share ?? 0) === 0) {
+      if (!down(prev)) out.push(this.commit('stop', from));
+    } else if (!down(prev) && down(next)) {
+      out.push(this.commit('stop', to - downMs));
+    } else if (!down(prev)) {
+      out.push(this.commit('stop', from), this.commit('run', from + downMs));
+    } else if (!down(next)) {
+      out.push(this.commit('run', from + downMs));
+    } else {
+      out.push(this.commit('run', from), this.commit('stop', to - downMs));
+    }
+    return out;
   }
 
   private commit(state: UnitState, since: number): StateChange {

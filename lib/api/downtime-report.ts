@@ -1,7 +1,7 @@
 import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
 import { lastSamples } from '../store/samples';
-import { lossOf, Pricing, REASONS } from '../downtime';
+import { hasDowntime, lossOf, Pricing, REASONS } from '../downtime';
 import { SiteModel, PricePoint, Economics, PRICE_KINDS, localDate, isoOrNull } from '../site';
 import { round } from '../units';
 
@@ -31,7 +31,7 @@ export async function sitePricing(db: Db, site: SiteModel, fromDay: string, toDa
 export async function downtimeReport(db: Db, site: SiteModel, from: number, to: number, unit: string | undefined, now: number) {
   const until = Math.min(to, now);
   const pricing = await sitePricing(db, site, localDate(from, site.tz), localDate(until, site.tz));
-  const events = (await listEvents(db, from, to, unit)).filter((e) => site.unit(e.unit));
+  const events = (await listEvents(db, from, to, unit)).filter((e) => hasDowntime(site.unit(e.unit)?.kind));
   const last = await lastSamples(db);
   const rows = events.map((e) => {
     const start = Math.max(e.start, from);

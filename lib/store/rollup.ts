@@ -6,14 +6,15 @@
  */
 import { Db } from './db';
 import { UnitConfig } from '../units';
-import { ACCOUNTING_SIGNALS, COUNTER_SIGNALS, HOUR_MS, Reading, TimedValues, UnitRollup, allocateGas, rollupUnit } from '../accounting';
+import { ACCOUNTING_SIGNALS, COUNTER_SIGNALS, GLITCH_HORIZON_MS, HOUR_MS, Reading, TimedValues, UnitRollup, allocateGas, readRange, rollupUnit, siteGasCapM3h } from '../accounting';
 import { CounterKind } from '../counter';
 
 /**
  * A sample also marks the hour that ended up to this long before it: it may close an interval
- * begun there. Units whose timeout is longer see such an interval cut at the hour.
+ * begun there, or show that a counter reading there was a glitch (it came back to its track).
  */
-export const ROLLUP_LOOKBACK_MS = 5 * 60_000;
+export const ROLLUP_LOOKBACK_MS = GLITCH_HORIZON_MS;
+
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -32,14 +33,15 @@ async function unitSamples(db: Db, unit: string, from: number, to: number): Prom
   return out;
 }
 
-/** Each counter's last reading before `before`, however far back (one index probe per counter). */
-async function countersBefore(db: Db, unit: string, before: number): Promise<Record<string, Reading>> {
+/** Each counter's last reading before `at`, or its first at or after it, however far away (one index probe per counter). */
+async function counterNeighbours(db: Db, unit: string, at: number, side: 'before' | 'after'): Promise<Record<string, Reading>> {
+  const [cmp, order] = side === 'before' ? ['<', 'desc'] : ['>=', 'asc'];
   const rows = await db.query<{ signal: string; ms: number; value: number }>(
     `select c.signal, x.ms, x.value from unnest($2::text[]) as c(signal)
      cross join lateral (
        select (extract(epoch from ts) * 1000)::float8 as ms, value from samples
-       where unit = $1 and signal = c.signal collate "C" and ts < $3 order by ts desc limit 1) x`,
-    [unit, COUNTER_SIGNALS, iso(before)],
+       where unit = $1 and signal = c.signal collate "C" and ts ${cmp} $3 order by ts ${order} limit 1) x`,
+    [unit, COUNTER_SIGNALS, iso(at)],
   );
   return Object.fromEntries(rows.map((r) => [r.signal, { ts: Number(r.ms), value: Number(r.value) }]));
 }
@@ -59,11 +61,40 @@ async function unitSamplesSliced(db: Db, unit: string, from: number, to: number)
   return out;
 }
 
-/** Rolls up one unit's hour from the stored samples. */
-export async function rollupHour(db: Db, unit: UnitConfig, hour: number): Promise<UnitRollup> {
-  const margin = unit.timeout_s * 1000;
-  const samples = await unitSamplesSliced(db, unit.unit, hour - margin, hour + HOUR_MS + margin);
-  return rollupUnit(unit, hour, hour + HOUR_MS, samples, await countersBefore(db, unit.unit, hour - margin));
+/**
+ * Rolls up one unit's hour from the stored samples: the hour with a timeout and a glitch horizon on
+ * each side, widened to the counters' readings around it (a step across a silence is spread over it).
+ */
+export async function rollupHour(db: Db, unit: UnitConfig, hour: number, gasCapM3h?: number): Promise<UnitRollup> {
+  const near = readRange(unit, hour, hour + HOUR_MS);
+  const [before, firstIn, lastIn, after] = await Promise.all([
+    counterNeighbours(db, unit.unit, near.from, 'before'),
+    counterNeighbours(db, unit.unit, near.from, 'after'),
+    counterNeighbours(db, unit.unit, near.to, 'before'),
+    counterNeighbours(db, unit.unit, near.to, 'after'),
+  ]);
+  const range = readRange(unit, hour, hour + HOUR_MS, { before, firstIn, lastIn, after });
+  const samples = await unitSamplesSliced(db, unit.unit, range.from, range.to);
+  return rollupUnit(unit, hour, hour + HOUR_MS, samples, await counterNeighbours(db, unit.unit, range.from, 'before'), { gasCapM3h, after: await counterNeighbours(db, unit.unit, range.to, 'after') });
+}
+
+/** The counter events of the rolled-up hours replace those stored for them (a re-roll may judge a reading anew). */
+async function saveCounterEvents(db: Db, rows: UnitRollup[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `delete from counter_events c using json_to_recordset($1::json) as x(unit text, start float8)
+     where c.unit = x.unit collate "C" and c.ts >= to_timestamp(x.start / 1000.0) and c.ts < to_timestamp(x.start / 1000.0) + interval '1 hour'`,
+    [JSON.stringify(rows.map((r) => ({ unit: r.unit, start: r.start })))],
+  );
+  const events = rows.flatMap((r) => r.events.map((e) => ({ unit: r.unit, ...e })));
+  if (events.length === 0) return;
+  await db.query(
+    `insert into counter_events (unit, signal, ts, kind, before, after, "offset")
+     select unit, signal, to_timestamp(ts / 1000.0), kind, before, after, "offset"
+     from json_to_recordset($1::json) as x(unit text, signal text, ts float8, kind text, before float8, after float8, "offset" float8)
+     on conflict (unit, signal, ts) do update set kind = excluded.kind, before = excluded.before, after = excluded.after, "offset" = excluded."offset"`,
+    [JSON.stringify(events)],
+  );
 }
 
 async function saveRollups(db: Db, rows: UnitRollup[]): Promise<void> {
@@ -114,7 +145,14 @@ const STALE_TAKE = '5 minutes';
  * a crash mid-rollup leaves an hour stale.
  */
 export class HourlyRollup {
-  constructor(private readonly unitOf: (id: string) => UnitConfig | undefined, private readonly limit = 200) {}
+  private readonly limit: number;
+  private readonly gensets: () => UnitConfig[];
+
+  /** `gensets`: the site's gensets, whose gas at rated power caps what a gas unit's meter can count */
+  constructor(private readonly unitOf: (id: string) => UnitConfig | undefined, opts: { limit?: number; gensets?: () => UnitConfig[] } = {}) {
+    this.limit = opts.limit ?? 200;
+    this.gensets = opts.gensets ?? (() => []);
+  }
 
   async run(db: Db): Promise<RollupResult> {
     const taken = (
@@ -133,11 +171,12 @@ export class HourlyRollup {
       for (const t of taken) {
         const unit = this.unitOf(t.unit);
         if (!unit) continue; // a unit no longer configured: its samples stay, nothing to account
-        const r = await rollupHour(db, unit, t.ms);
+        const r = await rollupHour(db, unit, t.ms, unit.kind === 'upg' ? siteGasCapM3h(this.gensets()) : undefined);
         for (const [k, n] of Object.entries(r.counter_events)) result.counter_events[k as CounterKind] = (result.counter_events[k as CounterKind] ?? 0) + (n as number);
         rollups.push(r);
       }
       await saveRollups(db, rollups);
+      await saveCounterEvents(db, rollups);
       await allocateHours(db, [...new Set(rollups.map((r) => r.start))].sort((a, b) => a - b), this.unitOf);
       result.hours = rollups.length;
     } catch (err) {

@@ -24,7 +24,7 @@ export = (RED: NodeAPI) =>
     const lease = requireConfig<DatabaseNode>(RED, config.database, 'база данных (twin-database)').lease();
     const intervalMs = numberField(config.intervalS, 30) * 1000;
     if (!(intervalMs >= 1000 && intervalMs <= 3_600_000)) throw new Error('интервал — от 1 до 3600 с / interval must be 1-3600 s');
-    const rollup = new HourlyRollup((id) => site.unit(id));
+    const rollup = new HourlyRollup((id) => site.unit(id), { gensets: () => site.unitList().filter((u) => u.kind === 'gpu') });
     let timer: NodeJS.Timeout | undefined;
     let closed = false;
     let total = 0;

@@ -1,6 +1,6 @@
 import { NodeAPI, Node, requireConfig, requireSite, registerTwinNode } from '../red';
 import { SiteNode, DatabaseNode } from '../config-types';
-import { onStateChange, DowntimeEvent } from '../../lib/downtime';
+import { onStateChange, DowntimeEvent, hasDowntime } from '../../lib/downtime';
 import { openEvents, applyUpdate } from '../../lib/store/downtime-store';
 import { StateChange, isStateChange } from '../../lib/state';
 
@@ -63,6 +63,10 @@ export = (RED: NodeAPI) =>
       const c = msg.payload;
       if (!isStateChange(c) || !site.unit(c.unit)) {
         done(new Error('ожидалась смена состояния от twin-state (второй выход) известного агрегата / expected a state change from twin-state'));
+        return;
+      }
+      if (!hasDowntime(site.unit(c.unit)!.kind)) {
+        done();
         return;
       }
       chain = chain.then(() => handle(c, send as (m: object) => void)).then(

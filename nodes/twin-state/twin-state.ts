@@ -45,7 +45,7 @@ export = (RED: NodeAPI) =>
           for (const p of points) {
             const t = tracker(p.unit);
             if (!t) continue;
-            t.restore(p.state as UnitState, p.since, p.last_ts);
+            t.restore(p.state as UnitState, p.since, p.last_ts, p.run_h);
             model.live.state(p.unit, p.state as UnitState, p.since);
           }
           node.log(`состояние восстановлено для ${points.length} агрегатов / state resumed for ${points.length} units`);
@@ -72,6 +72,8 @@ export = (RED: NodeAPI) =>
       model.live.sample(s.unit, s.ts, s.values, Date.now());
       for (const c of changes) model.live.state(c.unit, c.state, c.since);
       msg.state = t.state;
+      // The store keeps the judged silence for the data-quality view.
+      if (t.gap) msg.gap = t.gap;
       send([msg, changes.length ? changes.map((c) => ({ topic: `energy/${s.site}/${c.unit}/state`, payload: c })) : null] as never);
       done();
     };

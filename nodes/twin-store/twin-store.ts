@@ -1,9 +1,9 @@
 import { NodeAPI, Node, RateMeter, requireConfig, every, numberField, registerTwinNode } from '../red';
 import { DatabaseNode } from '../config-types';
 import { WriteBatcher } from '../../lib/store/batcher';
-import { SampleRows, insertSamples, insertStateChanges } from '../../lib/store/samples';
+import { SampleRows, insertSamples, insertStateChanges, insertGaps } from '../../lib/store/samples';
 import { Sample, isSample } from '../../lib/telemetry';
-import { StateChange, isStateChange } from '../../lib/state';
+import { StateChange, DataGap, isStateChange } from '../../lib/state';
 import { claimAck, settleAck } from '../../lib/ack-ledger';
 
 interface StoreConfig {
@@ -14,7 +14,7 @@ interface StoreConfig {
 }
 
 /** ack: msg.ackId of the MQTT message, settled after the commit (the broker's PUBACK waits for it) */
-type Item = ({ sample: Sample } | { change: StateChange }) & { ack?: unknown };
+type Item = ({ sample: Sample; gap?: DataGap } | { change: StateChange }) & { ack?: unknown };
 
 
 export = (RED: NodeAPI) =>
@@ -38,11 +38,15 @@ export = (RED: NodeAPI) =>
         const db = await lease.connect();
         const rows = new SampleRows();
         const changes: StateChange[] = [];
+        const gaps: DataGap[] = [];
         for (const it of items) {
-          if ('sample' in it) rows.add(it.sample);
-          else changes.push(it.change);
+          if ('sample' in it) {
+            rows.add(it.sample);
+            if (it.gap) gaps.push(it.gap);
+          } else changes.push(it.change);
         }
         await insertStateChanges(db, changes);
+        await insertGaps(db, gaps);
         await insertSamples(db, rows);
         stored.add(rows.length);
         for (const it of items) if (it.ack !== undefined) settleAck(it.ack);
@@ -63,7 +67,7 @@ export = (RED: NodeAPI) =>
       if (isSample(p) || isStateChange(p)) {
         // Claimed now: the ack waits for the commit however long the database is away.
         claimAck(ack);
-        batcher.push(isSample(p) ? { sample: p, ack } : { change: p, ack });
+        batcher.push(isSample(p) ? { sample: p, gap: msg.gap as DataGap | undefined, ack } : { change: p, ack });
       } else {
         done(new Error('ожидался образец ({unit, ts, values}) или смена состояния ({unit, state, since}) / expected a sample or a state change'));
         return;

@@ -61,36 +61,44 @@ describe('accounting: energy, gas and hours of a unit', () => {
 
   it('counts the energy counter, with a rollover past 9 999 999', () => {
     // Readings every minute at ~2 400 kW = 40 kWh a minute: 9 999 900, 9 999 940, 9 999 980, then the
-    // 7-digit register wraps: 20, 60. Steps: 40 + 40 + (10 000 000 − 9 999 980 + 20 = 40) + 40 = 160 kWh;
-    // the reading before the window (9 999 860 at −1 min) gives one more step of 40 → 200 kWh.
+    // 7-digit register wraps: 20, 60. Steps: 40 + 40 + (10 000 000 − 9 999 980 + 20 = 40) + 40 = 160 kWh.
+    // The reading before the window (9 999 860 at −1 min) brackets the minute before 00:00: its 40 kWh
+    // belong to the hour before (a step is spread over the time it spans), not to this one.
     const values = [9_999_900, 9_999_940, 9_999_980, 20, 60];
     const samples = values.map((e, i) => ({ ts: T0 + i * MIN, values: { e_kwh: e, p_kw: 2400, running: 1 } }));
-    const r = rollupUnit(jms620(), T0, T0 + HOUR, samples, { e_kwh: { ts: T0 - MIN, value: 9_999_860 } });
+    const before = { e_kwh: { ts: T0 - MIN, value: 9_999_860 } };
+    const r = rollupUnit(jms620(), T0, T0 + HOUR, samples, before);
     assert.equal(r.kwh_source, 'counter');
-    near(r.kwh, 200, 1e-6);
+    near(r.kwh, 160, 1e-6);
     assert.deepEqual(r.counter_events, { rollover: 1 });
+    near(rollupUnit(jms620(), T0 - HOUR, T0, samples, before).kwh, 40, 1e-6);
   });
 
-  it('counts a meter reset from zero, and replaces a glitch by the power integral', () => {
-    // 8 812 345 → 8 812 385 (+40); the meter is replaced and shows 12 (a reset: 12 kWh since then, since
-    // wrapping at 10 000 000 would be 1 187 667 kWh in a minute, more than 3 356 kW × 1/60 h × 1.5 = 83.9);
-    // 12 → 52 (+40); then a glitch 52 → 500 052 (impossible in a minute): that minute counts the power,
-    // 2 400 kW × 1/60 h = 40 kWh; 500 052 → 500 092 (+40). Sum 40 + 12 + 40 + 40 + 40 = 172 kWh.
-    const values = [8_812_345, 8_812_385, 12, 52, 500_052, 500_092];
+  it('counts a meter reset by what the power made, and ignores a jump that comes back to its track', () => {
+    // 40 kWh a minute for 30 min (2 400 kW). 8 812 345 → 8 812 385 (+40); the meter is replaced and shows 12,
+    // then counts on from 12 (+40 a minute). The reset minute counts the larger of what the new meter shows
+    // (12) and the power integral (2 400 kW × 1/60 h = 40): 40. At minute 10 one reading jumps by 500 000 and
+    // the next is back on the track: ignored. Sum: 40 + 40 + 28 × 40 = 1 200 kWh over minutes 0…30.
+    const values = Array.from({ length: 31 }, (_, i) => (i < 2 ? 8_812_345 + 40 * i : 12 + 40 * (i - 2)));
+    values[10] += 500_000;
     const samples = values.map((e, i) => ({ ts: T0 + i * MIN, values: { e_kwh: e, p_kw: 2400, running: 1 } }));
-    const r = rollupUnit(jms620(), T0, T0 + HOUR, samples);
-    near(r.kwh, 172, 1e-9);
+    const r = rollupUnit(jms620(), T0, T0 + 30 * MIN + 1, samples);
+    near(r.kwh, 1200, 1e-9);
     assert.deepEqual(r.counter_events, { reset: 1, glitch: 1 });
+    const reset = r.events.find((e) => e.kind === 'reset')!;
+    // Continuity: 8 812 385 + 40 − 12 = 8 812 413 is added to every reading of the new meter.
+    assert.deepEqual([reset.signal, reset.before, reset.after, reset.offset], ['e_kwh', 8_812_385, 12, 8_812_413]);
   });
 
-  it('gives the step across a window boundary to the window of the later reading', () => {
-    // Readings 1 000 at 00:59 and 1 050 at 01:01: the 50 kWh belong to 01:00–02:00, none to 00:00–01:00.
+  it('spreads a step across a window boundary over the time it spans', () => {
+    // Readings 1 000 at 00:59 and 1 050 at 01:01, nothing says the unit ran: 50 kWh evenly over 2 minutes,
+    // 25 to each hour (the hours sum to the counter's difference).
     const samples = [
       { ts: T0 + 59 * MIN, values: { e_kwh: 1000 } },
       { ts: T0 + 61 * MIN, values: { e_kwh: 1050 } },
     ];
-    near(rollupUnit(jms620(), T0, T0 + HOUR, samples).kwh, 0);
-    near(rollupUnit(jms620(), T0 + HOUR, T0 + 2 * HOUR, samples).kwh, 50);
+    near(rollupUnit(jms620(), T0, T0 + HOUR, samples).kwh, 25);
+    near(rollupUnit(jms620(), T0 + HOUR, T0 + 2 * HOUR, samples).kwh, 25);
   });
 
   it('brings a raw gas counter to standard conditions with pressure and temperature', () => {
