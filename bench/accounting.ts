@@ -13,14 +13,15 @@ import { insertSamples, SampleRows } from '../lib/store/samples';
 import { HourlyRollup } from '../lib/store/rollup';
 import { accountingReport, oeeReport } from '../lib/api/accounting-report';
 import { SiteModel } from '../lib/site';
+import { monthStart } from '../lib/calendar';
 import { JMS620_PASSPORT, UnitConfig } from '../lib/units';
 import { freshPgDatabase } from '../test/support/pg';
 
 const PG_ADMIN = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = path.resolve(__dirname, '..', '..', 'bench-output');
 const TZ = 'Europe/Moscow';
-const YEAR_FROM = Date.parse('2025-11-01T00:00:00+03:00');
-const YEAR_TO = Date.parse('2026-11-01T00:00:00+03:00');
+const YEAR_FROM = monthStart('2025-11', TZ);
+const YEAR_TO = monthStart('2026-11', TZ);
 const GENSETS = 10;
 
 function site(): SiteModel {

@@ -7,7 +7,7 @@ import { PlantSimulator, SimulatorOptions, SimulatorCounters } from './simulator
 import { StateTracker, StateChange } from './state';
 import { onStateChange, DowntimeEvent, EventUpdate } from './downtime';
 import { Sample } from './telemetry';
-import { localDate, nextLocalMidnight } from './site';
+import { localDays, nextMonthStart } from './calendar';
 
 export interface DemoHistory {
   samples: Sample[];
@@ -44,11 +44,10 @@ export function demoHistory(opts: SimulatorOptions, from: number, to: number, st
       }
     }
   }
-  const lastMonth = localDate(to, opts.tz).slice(0, 7);
-  for (let t = from; localDate(t, opts.tz).slice(0, 7) <= lastMonth; t = nextLocalMidnight(t, opts.tz)) {
+  for (const { day } of localDays(from, nextMonthStart(to, opts.tz), opts.tz)) {
     for (const u of opts.units) {
       if (u.kind !== 'gpu') continue;
-      out.plan.push({ unit: u.unit, day: localDate(t, opts.tz), kwh: opts.reserve.includes(u.unit) ? 0 : Math.round(u.rated_kw * PLAN_LOAD * 24) });
+      out.plan.push({ unit: u.unit, day, kwh: opts.reserve.includes(u.unit) ? 0 : Math.round(u.rated_kw * PLAN_LOAD * 24) });
     }
   }
   out.counters = sim.counters();

@@ -6,7 +6,8 @@
 import { UnitState, StateChange } from './state';
 import { UnitConfig, UnitKind } from './units';
 import { gasM3h } from './passport';
-import { PricePoint, valueAt, localDate, nextLocalMidnight } from './site';
+import { PricePoint, valueAt } from './site';
+import { localDays } from './calendar';
 
 /** «нет данных»: a silence no counter can judge; its possible loss is shown apart from lost profit. */
 export type Category = 'forced' | 'unplanned' | 'planned' | 'reserve' | 'external' | 'nodata';
@@ -93,11 +94,8 @@ export function plannedKwOf(unit: UnitConfig, dayPlanKwh: number | undefined): n
  */
 export function lossOf(event: { unit: string; start: number; category: Category }, end: number, unit: UnitConfig, pricing: Pricing): Loss {
   const days: Loss['days'] = [];
-  let t = event.start;
-  while (t < end) {
-    const dayEnd = Math.min(end, nextLocalMidnight(t, pricing.tz));
-    const day = localDate(t, pricing.tz);
-    const hours = (dayEnd - t) / 3_600_000;
+  for (const { day, start, end: dayEnd } of localDays(event.start, end, pricing.tz)) {
+    const hours = (dayEnd - start) / 3_600_000;
     let lostKwh = 0;
     let lostRub = 0;
     if (event.category !== 'reserve' && unit.kind === 'gpu') {
@@ -109,7 +107,6 @@ export function lossOf(event: { unit: string; start: number; category: Category 
       lostRub = lostKwh * (tariff - m3PerKwh * gas);
     }
     days.push({ day, hours, lost_kwh: lostKwh, lost_rub: lostRub });
-    t = dayEnd;
   }
   const sum = (k: 'hours' | 'lost_kwh' | 'lost_rub') => days.reduce((a, d) => a + d[k], 0);
   return { hours: sum('hours'), lost_kwh: sum('lost_kwh'), lost_rub: sum('lost_rub'), days };

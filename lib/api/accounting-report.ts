@@ -4,7 +4,8 @@
  */
 import { Db } from '../store/db';
 import { listEvents, planKwh } from '../store/downtime-store';
-import { SiteModel, localDate, nextLocalMidnight } from '../site';
+import { SiteModel } from '../site';
+import { localDays } from '../calendar';
 import { UnitConfig, round } from '../units';
 import { plannedKwOf } from '../downtime';
 import { GasSource, HOUR_MS, OVERBURN_LIMIT, overburn, specific } from '../accounting';
@@ -57,14 +58,7 @@ export async function firstAccountedHour(db: Db): Promise<number | undefined> {
 
 /** Local days of [from, to), each with its hours in [seenFrom, min(to, now)): the part held against the plan. */
 function daysOf(from: number, to: number, now: number, seenFrom: number, tz: string, step: Step): { day: string; period: string; elapsed_h: number }[] {
-  const out = [];
-  for (let t = from; t < to; ) {
-    const end = Math.min(to, nextLocalMidnight(t, tz));
-    const day = localDate(t, tz);
-    out.push({ day, period: step === 'day' ? day : day.slice(0, 7), elapsed_h: overlapHours(t, end, Math.max(from, seenFrom), Math.min(to, now)) });
-    t = end;
-  }
-  return out;
+  return localDays(from, to, tz).map(({ day, start, end }) => ({ day, period: step === 'day' ? day : day.slice(0, 7), elapsed_h: overlapHours(start, end, Math.max(from, seenFrom), Math.min(to, now)) }));
 }
 
 /** The plan of each genset and period for the part of the period that has passed: what the fact is held against. */

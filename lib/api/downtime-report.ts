@@ -2,7 +2,8 @@ import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
 import { lastSamples } from '../store/samples';
 import { hasDowntime, lossOf, Pricing, REASONS } from '../downtime';
-import { SiteModel, PricePoint, Economics, PRICE_KINDS, localDate, isoOrNull } from '../site';
+import { SiteModel, PricePoint, Economics, PRICE_KINDS, isoOrNull } from '../site';
+import { localDate } from '../calendar';
 import { round } from '../units';
 
 /** Config node prices, extended by those entered on the dashboard (same date: the entered one wins). */

@@ -1,7 +1,8 @@
 /** GET /api/v1/economics: the cost of a kWh for a month, or for each month of a year. */
 import { Db } from '../store/db';
 import { partsCostOfMonth } from '../store/maintenance-store';
-import { SiteModel, localMidnight } from '../site';
+import { SiteModel } from '../site';
+import { monthStart, nextMonthStart } from '../calendar';
 import { round } from '../units';
 import { monthCost, COST_ITEMS } from '../economics';
 import { accountingReport, firstAccountedHour } from './accounting-report';
@@ -14,8 +15,8 @@ export function nextMonth(month: string): string {
 }
 
 export async function monthEconomics(db: Db, site: SiteModel, month: string, now: number) {
-  const from = localMidnight(`${month}-01`, site.tz);
-  const to = localMidnight(`${nextMonth(month)}-01`, site.tz);
+  const from = monthStart(month, site.tz);
+  const to = nextMonthStart(from, site.tz);
   // Fixed costs are counted for the part of the month the twin has seen: from its first data (a
   // site's first month would otherwise carry a whole month's payroll on a few days' kWh) to now.
   const first = await firstAccountedHour(db);
@@ -55,7 +56,7 @@ export async function yearEconomics(db: Db, site: SiteModel, year: number, now: 
   const months = [];
   for (let m = 1; m <= 12; m++) {
     const month = `${year}-${String(m).padStart(2, '0')}`;
-    if (localMidnight(`${month}-01`, site.tz) > now) break;
+    if (monthStart(month, site.tz) > now) break;
     months.push(await monthEconomics(db, site, month, now));
   }
   return { year, months };

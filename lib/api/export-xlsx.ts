@@ -5,11 +5,12 @@
  */
 import ExcelJS from 'exceljs';
 import { Db } from '../store/db';
-import { SiteModel, localDate, zoneOffsetMs } from '../site';
+import { SiteModel } from '../site';
+import { localMonths, zoneOffsetMs } from '../calendar';
 import { downtimeReport } from './downtime-report';
 import { accountingReport, oeeReport } from './accounting-report';
 import { maintenanceReport } from './maintenance-report';
-import { monthEconomics, nextMonth } from './economics-report';
+import { monthEconomics } from './economics-report';
 
 interface Column {
   header: string;
@@ -45,13 +46,6 @@ function wallClock(iso: string | null | undefined, tz: string): Date | null {
   return new Date(ms + zoneOffsetMs(ms, tz));
 }
 
-/** The months a period touches, YYYY-MM. */
-function monthsOf(from: number, to: number, tz: string): string[] {
-  const out: string[] = [];
-  for (let m = localDate(from, tz).slice(0, 7); m <= localDate(to - 1, tz).slice(0, 7); m = nextMonth(m)) out.push(m);
-  return out;
-}
-
 export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: number, now: number): Promise<Buffer> {
   const tz = site.tz;
   const [downtime, accounting, oee, maintenance] = await Promise.all([
@@ -61,7 +55,7 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
     maintenanceReport(db, site, now),
   ]);
   const economics = [];
-  for (const m of monthsOf(from, to, tz)) economics.push(await monthEconomics(db, site, m, now));
+  for (const m of localMonths(from, to, tz)) economics.push(await monthEconomics(db, site, m, now));
 
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Energy Twin';

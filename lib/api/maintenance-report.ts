@@ -1,6 +1,7 @@
 /** GET /api/v1/maintenance: the forecast per unit, the budget and the 1C exchange status. */
 import { Db } from '../store/db';
-import { SiteModel, localDate, isoOrNull } from '../site';
+import { SiteModel, isoOrNull } from '../site';
+import { localDate } from '../calendar';
 import { loadForecast } from '../store/maintenance-store';
 import { exchangeStatus, outboxSummary } from '../store/onec-store';
 import { BudgetWindow } from '../maintenance';

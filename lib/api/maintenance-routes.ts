@@ -4,7 +4,7 @@
  */
 import type { ApiContext, Route } from './routes';
 import { ApiError, isRealDate } from './params';
-import { localDate, localMidnight } from '../site';
+import { localDate, dayStart } from '../calendar';
 import { addServiceRecord, listServiceRecords, programOf, counterReadings } from '../store/maintenance-store';
 import { MaintenanceProgram } from '../maintenance';
 import { maintenanceReport } from './maintenance-report';
@@ -55,7 +55,7 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
           service,
           run_h: runH,
           done_on: day,
-          done_at: localMidnight(day, site.tz),
+          done_at: dayStart(day, site.tz),
           labor_rub_per_h: program.labor_rub_per_h,
           comment: (b.comment as string | undefined)?.trim() || undefined,
           user,

@@ -1,5 +1,5 @@
 /** Checks REST parameters; every problem becomes a 400 with what was wrong and what to do. */
-import { localMidnight, nextLocalMidnight } from '../site';
+import { dayStart, nextDayStart } from '../calendar';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -25,7 +25,7 @@ export function parsePeriod(q: Record<string, unknown>, tz: string, maxDays = 40
   const one = (name: 'from' | 'to'): number => {
     const v = q[name];
     if (typeof v !== 'string' || v === '') throw new ApiError(400, `нужен параметр ${name} (ISO-8601 или ГГГГ-ММ-ДД) / ${name} is required`);
-    if (isRealDate(v)) return name === 'from' ? localMidnight(v, tz) : nextLocalMidnight(localMidnight(v, tz), tz);
+    if (isRealDate(v)) return name === 'from' ? dayStart(v, tz) : nextDayStart(dayStart(v, tz), tz);
     if (ISO_ZONED.test(v) && isRealDate(v.slice(0, 10))) {
       const ms = Date.parse(v);
       if (Number.isFinite(ms)) return ms;

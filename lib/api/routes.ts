@@ -3,7 +3,8 @@
  * out, ApiError for what the caller got wrong. The twin-api node mounts them on Node-RED.
  */
 import { Db } from '../store/db';
-import { SiteModel, PriceKind, localDate, isoOrNull } from '../site';
+import { SiteModel, PriceKind, isoOrNull } from '../site';
+import { localDate } from '../calendar';
 import { parseNumberField } from '../units';
 import { REASONS } from '../downtime';
 import { tagEvent, upsertPlan, planKwh, setPrice } from '../store/downtime-store';

@@ -4,7 +4,7 @@
  * site's time zone (never in the host's: DESIGN.md "1C exchange").
  */
 import path from 'node:path';
-import { zoneOffsetMs, localDate } from '../site';
+import { instantOfLocal, localDateTime } from '../calendar';
 
 export const NAMESPACE = 'http://energytwin.example/exchange';
 export const SERVICE = 'EnergyTwinExchange';
@@ -80,16 +80,15 @@ const ONEC_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)
 /** A 1C date-time without a zone (its local time = the site's zone) → epoch ms; a zone in it is refused. */
 export function fromOnecDateTime(text: string, tz: string): number {
   const m = ONEC_DATETIME.exec(String(text).trim());
-  if (!m) throw new Error(`дата 1С «${String(text).slice(0, 40)}»: ожидалось ГГГГ-ММ-ДДTчч:мм:сс без пояса / expected a zone-less date-time`);
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
-  // The offset at the guess, then again at the result: right across a daylight-saving change too.
-  return wall - zoneOffsetMs(wall - zoneOffsetMs(wall, tz), tz);
+  // NaN: no such date or time (2026-02-30, 25:00)
+  const ms = m ? instantOfLocal({ year: +m[1], month: +m[2], day: +m[3], hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: +(m[6] ?? 0) }, tz) : NaN;
+  if (Number.isNaN(ms)) throw new Error(`дата 1С «${String(text).slice(0, 40)}»: ожидалось ГГГГ-ММ-ДДTчч:мм:сс без пояса / expected a zone-less date-time`);
+  return ms;
 }
 
 /** Epoch ms → a 1C date-time without a zone in the site's zone (a string: the soap package sends a Date empty). */
 export function toOnecDateTime(ms: number, tz: string): string {
-  const local = new Date(ms + zoneOffsetMs(ms, tz)).toISOString().slice(11, 19);
-  return `${localDate(ms, tz)}T${local}`;
+  return localDateTime(ms, tz);
 }
 
 /** A decimal as 1C writes it ("18450.00", maybe "18 450,00" in a file); NaN when it is not one. */

@@ -4,12 +4,12 @@
  * its outcome in onec_exchange; a failure leaves the last good data and the queue as they were.
  */
 import { Db } from '../store/db';
-import { SiteModel, localDate, localMidnight, nextLocalMidnight } from '../site';
+import { SiteModel } from '../site';
+import { addDays, dayStart, localDate, localDays } from '../calendar';
 import { OnecTransport, Operation, RunHoursRecord, runHoursId } from './contract';
 import { replaceStock, upsertPrices, replaceSupplies, markExchange, enqueueRunHours, pendingRunHours, settleRunHours, failRunHours, latestQueuedDay } from '../store/onec-store';
 import { counterAt } from '../store/maintenance-store';
 import { round } from '../units';
-import { DAY_MS } from '../maintenance';
 
 export type PullOperation = Exclude<Operation, 'PostRunHours'>;
 
@@ -57,15 +57,14 @@ export function pull(db: Db, transport: OnecTransport, operation: PullOperation,
 export async function queueRunHours(db: Db, site: SiteModel, now: number, daysBack = 7): Promise<number> {
   const last = await latestQueuedDay(db);
   const today = localDate(now, site.tz);
+  const earliest = addDays(today, -daysBack);
   const records: RunHoursRecord[] = [];
   for (const u of site.unitList()) {
     if (u.kind !== 'gpu') continue;
     const after = last.get(u.unit);
-    let day = localDate(localMidnight(today, site.tz) - daysBack * DAY_MS + DAY_MS / 2, site.tz);
-    if (after && after >= day) day = localDate(nextLocalMidnight(localMidnight(after, site.tz), site.tz), site.tz);
-    for (; day < today; day = localDate(nextLocalMidnight(localMidnight(day, site.tz), site.tz), site.tz)) {
-      const start = localMidnight(day, site.tz);
-      const [from, to] = await Promise.all([counterAt(db, u.unit, start), counterAt(db, u.unit, nextLocalMidnight(start, site.tz))]);
+    const first = after && after >= earliest ? addDays(after, 1) : earliest;
+    for (const { day, start, end } of localDays(dayStart(first, site.tz), dayStart(today, site.tz), site.tz)) {
+      const [from, to] = await Promise.all([counterAt(db, u.unit, start), counterAt(db, u.unit, end)]);
       if (from === undefined || to === undefined) continue;
       records.push({ id: runHoursId(u.unit, day), unit: u.unit, day, run_h: round(to, 2), hours: round(Math.max(0, to - from), 2) });
     }

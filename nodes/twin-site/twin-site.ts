@@ -1,6 +1,7 @@
 import { NodeAPI, numberField, registerTwinNode } from '../red';
 import { SiteNode } from '../config-types';
-import { SiteModel, isValidTimeZone } from '../../lib/site';
+import { SiteModel } from '../../lib/site';
+import { isValidTimeZone } from '../../lib/calendar';
 import { readEnv } from '../../lib/runtime/env';
 
 

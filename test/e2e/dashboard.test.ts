@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tmpDir, until } from '../nodes/fixture';
 import { freePort } from '../support/net';
+import { addDays, localDate } from '../../lib/calendar';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -54,9 +55,7 @@ function ruNumber(text: string | null | undefined): number {
 
 /** The site's local date, YYYY-MM-DD, `days` from today. */
 function siteDay(tz: string, days = 0): string {
-  const p: Record<string, string> = {};
-  for (const x of new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date())) p[x.type] = x.value;
-  return new Date(Date.parse(`${p.year}-${p.month}-${p.day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(localDate(Date.now(), tz), days);
 }
 
 async function getJson(url: string): Promise<any> {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { onStateChange, lossOf, DowntimeEvent, Pricing, REASONS } from '../../lib/downtime';
 import { StateTracker, StateChange } from '../../lib/state';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
-import { nextLocalMidnight } from '../../lib/site';
 
 const close = (a: number, e: number, tol: number, what = '') => assert.ok(Math.abs(a - e) <= tol, `${what} ${a} not within ±${tol} of ${e}`);
 const TZ = 'Asia/Yekaterinburg'; // +05:00, no daylight saving
@@ -121,10 +120,5 @@ describe('downtime: events, lost kWh and ₽', () => {
     assert.deepEqual(onStateChange({ unit: 'gpu1', state: 'run', since: at('2026-11-20T11:00:00') }, open), {
       close: { unit: 'gpu1', start: open.start, end: at('2026-11-20T11:00:00') },
     });
-  });
-
-  it('finds local midnight in the site zone: 2026-11-20T22:00+05:00 → 2026-11-21T00:00+05:00 = 19:00Z', () => {
-    assert.equal(nextLocalMidnight(at('2026-11-20T22:00:00'), TZ), Date.parse('2026-11-20T19:00:00Z'));
-    assert.equal(nextLocalMidnight(Date.parse('2026-11-20T12:00:00Z'), 'Europe/Moscow'), Date.parse('2026-11-20T21:00:00Z'));
   });
 });

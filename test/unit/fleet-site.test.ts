@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { LiveFleet, buildFleet } from '../../lib/fleet';
-import { SiteModel, valueAt, localDate, isValidTimeZone, PricePoint } from '../../lib/site';
+import { SiteModel, valueAt, PricePoint } from '../../lib/site';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
 
 // 2026-11-27T08:00:00+05:00 = 03:00Z = 1 795 748 400 000 ms (see state.test.ts for the arithmetic)
@@ -130,29 +130,6 @@ describe('site: valueAt', () => {
 
   it('no history → undefined', () => {
     assert.equal(valueAt([], '2026-11-27'), undefined);
-  });
-});
-
-describe('site: localDate', () => {
-  it('across midnight in Asia/Yekaterinburg (+05:00)', () => {
-    // 18:59:59Z + 5 h = 23:59:59 local on the 26th; 19:00:00Z + 5 h = 00:00 local on the 27th
-    assert.equal(localDate(Date.parse('2026-11-26T18:59:59Z'), 'Asia/Yekaterinburg'), '2026-11-26');
-    assert.equal(localDate(Date.parse('2026-11-26T19:00:00Z'), 'Asia/Yekaterinburg'), '2026-11-27');
-    // the same instant is still the 26th in UTC and Moscow (19:00Z + 3 h = 22:00)
-    assert.equal(localDate(Date.parse('2026-11-26T19:00:00Z'), 'UTC'), '2026-11-26');
-    assert.equal(localDate(Date.parse('2026-11-26T19:00:00Z'), 'Europe/Moscow'), '2026-11-26');
-  });
-
-  it('across a month and a year end', () => {
-    // 2026-11-30T19:00Z + 5 h = 2026-12-01 00:00 local
-    assert.equal(localDate(Date.parse('2026-11-30T19:00:00Z'), 'Asia/Yekaterinburg'), '2026-12-01');
-    // 2026-12-31T21:00Z + 3 h = 2027-01-01 00:00 in Moscow
-    assert.equal(localDate(Date.parse('2026-12-31T21:00:00Z'), 'Europe/Moscow'), '2027-01-01');
-  });
-
-  it('isValidTimeZone', () => {
-    assert.equal(isValidTimeZone('Asia/Yekaterinburg'), true);
-    assert.equal(isValidTimeZone('Mars/Olympus'), false);
   });
 });
 
