@@ -5,12 +5,14 @@
  * rows and events are written directly, so each figure is worked out by hand from them.
  */
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { openDb, Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
 import { downtimeReport } from '../../lib/api/downtime-report';
 import { monthEconomics } from '../../lib/api/economics-report';
 import { apiRoutes } from '../../lib/api/routes';
+import { exportWorkbook } from '../../lib/api/export-xlsx';
 import { SiteModel } from '../../lib/site';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
 import { tmpDir } from '../nodes/fixture';
@@ -145,6 +147,29 @@ for (const target of targets) {
       near(oee.site.availability, 20 / 45, 1e-5);
       assert.equal(oee.site.performance, 1);
       near(oee.site.oee, 20 / 45, 1e-5);
+    });
+
+    it('the workbook marks the possible loss and sums it under the totals; a mixed source in words', async () => {
+      const wb = new ExcelJS.Workbook();
+      const file = await exportWorkbook(db, site(), local('2026-11-25T00:00:00'), local('2026-11-28T00:00:00'), NOW);
+      await wb.xlsx.load(file as unknown as ExcelJS.Buffer); // exceljs types its own Buffer
+      const downtime = wb.getWorksheet('Простои')!;
+      const values = (row: number) => (downtime.getRow(row).values as unknown[]).slice(1);
+      const header = values(1);
+      const col = (name: string) => header.indexOf(name);
+      // Rows: the 5 events, then «Итого» and «Нет данных». Over 25–27 Nov the totals hold the 2 h stop, the 1 h
+      // fault and the 1 h reserve (0 ₽): 4 h, 8 054.4 kWh, 36 795.21 ₽; the two «нет данных» events (3 h on the
+      // 25th, 2 h on the 26th: 5 × 2 684.8 = 13 424 kWh, 5 × 12 265.0707 = 61 325.35 ₽) go in the row below.
+      assert.equal(downtime.rowCount, 1 + 5 + 2);
+      const [total, unknown] = [values(7), values(8)];
+      assert.deepEqual([total[0], total[col('Часы')], total[col('Недовыработка, кВт·ч')], total[col('Упущенная прибыль, ₽')]], ['Итого', 4, 8054.4, 36_795.21]);
+      assert.deepEqual([unknown[0], unknown[col('Часы')], unknown[col('Недовыработка, кВт·ч')], unknown[col('Упущенная прибыль, ₽')]], ['Нет данных', 5, 13_424, 61_325.35]);
+      const nodataRows = [2, 3, 4, 5, 6].map(values).filter((r) => r[col('Категория')] === 'Нет данных');
+      assert.equal(nodataRows.length, 2);
+      for (const r of nodataRows) assert.equal(r[col('Примечание')], 'возможная потеря, не входит в итог');
+      const accounting = wb.getWorksheet('Учёт')!;
+      const gpu1Day27 = accounting.getRows(2, accounting.rowCount - 1)!.find((r) => r.getCell(1).value === 'GPU1' && r.getCell(2).value === '2026-11-27')!;
+      assert.equal(gpu1Day27.getCell(7).value, 'смешанный (счётчик 86 %, паспорт 14 %)');
     });
 
     it('a «нет данных» event is a possible loss apart from the totals, until an operator gives it a reason', async () => {
