@@ -7,9 +7,10 @@ import { listEvents, planKwh } from '../store/downtime-store';
 import { SiteModel } from '../site';
 import { localDays } from '../calendar';
 import { UnitConfig, round } from '../units';
-import { plannedKwOf } from '../downtime';
+import { Category, plannedKwOf } from '../downtime';
 import { GasSource, HOUR_MS, OVERBURN_LIMIT, overburn, specific } from '../accounting';
-import { NOT_AGAINST_AVAILABILITY, OeeInput, overlapHours, siteOee, unitOee } from '../oee';
+import { NOT_AGAINST_AVAILABILITY, OeeInput, UNKNOWN_HOURS, overlapHours, siteOee, unitOee } from '../oee';
+import { pendingRollups } from '../store/rollup-pending';
 
 export type Step = 'day' | 'month';
 
@@ -28,23 +29,42 @@ interface HourSums {
   unallocated_m3: number;
   service_h: number;
   data_h: number;
-  all_meter: boolean;
-  any_allocated: boolean;
+  /** m³ and hours of each gas source */
+  by_source: Record<GasSource, { m3: number; h: number }>;
+  /** passport m³ of the hours whose gas was allocated from the site meter */
+  allocated_passport_m3: number;
 }
+
+const GAS_SOURCES: readonly GasSource[] = ['meter', 'allocated', 'passport'];
 
 const PERIOD_FORMAT: Record<Step, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM' };
 
 async function hourSums(db: Db, from: number, to: number, tz: string, step: Step): Promise<HourSums[]> {
-  const rows = await db.query<HourSums>(
+  const perSource = GAS_SOURCES.map(
+    (g) => `coalesce(sum(gas_m3) filter (where gas_source = '${g}'), 0) as gas_${g}_m3, count(*) filter (where gas_source = '${g}') as gas_${g}_h`,
+  ).join(', ');
+  const rows = await db.query<Record<string, unknown>>(
     `select unit, to_char(hour at time zone $3, $4) as period, sum(kwh) as kwh, sum(gas_m3) as gas_m3,
        sum(passport_m3) as passport_m3, sum(meter_m3) as meter_m3, sum(unallocated_m3) as unallocated_m3,
-       sum(service_h) as service_h, sum(data_h) as data_h,
-       bool_and(gas_source = 'meter') as all_meter, bool_or(gas_source = 'allocated') as any_allocated
+       sum(service_h) as service_h, sum(data_h) as data_h, ${perSource},
+       coalesce(sum(passport_m3) filter (where gas_source = 'allocated'), 0) as allocated_passport_m3
      from unit_hourly where hour >= $1 and hour < $2 group by 1, 2`,
     [new Date(from).toISOString(), new Date(to).toISOString(), tz, PERIOD_FORMAT[step]],
   );
   const num = (v: unknown) => (v === null ? null : Number(v));
-  return rows.map((r) => ({ ...r, kwh: Number(r.kwh), gas_m3: num(r.gas_m3), passport_m3: Number(r.passport_m3), meter_m3: num(r.meter_m3), unallocated_m3: Number(r.unallocated_m3), service_h: Number(r.service_h), data_h: Number(r.data_h) }));
+  return rows.map((r) => ({
+    unit: r.unit as string,
+    period: r.period as string,
+    kwh: Number(r.kwh),
+    gas_m3: num(r.gas_m3),
+    passport_m3: Number(r.passport_m3),
+    meter_m3: num(r.meter_m3),
+    unallocated_m3: Number(r.unallocated_m3),
+    service_h: Number(r.service_h),
+    data_h: Number(r.data_h),
+    by_source: Object.fromEntries(GAS_SOURCES.map((g) => [g, { m3: Number(r[`gas_${g}_m3`]), h: Number(r[`gas_${g}_h`]) }])) as HourSums['by_source'],
+    allocated_passport_m3: Number(r.allocated_passport_m3),
+  }));
 }
 
 /**
@@ -74,9 +94,40 @@ async function planOf(db: Db, gensets: UnitConfig[], days: ReturnType<typeof day
   return plan;
 }
 
-function gasSource(s: HourSums | undefined): GasSource | null {
-  if (!s || s.gas_m3 === null) return null;
-  return s.all_meter ? 'meter' : s.any_allocated ? 'allocated' : 'passport';
+/** A period's gas came from one source, or from several: `mixed`. */
+export type PeriodGasSource = GasSource | 'mixed';
+export type GasShares = Partial<Record<GasSource, number>>;
+
+/**
+ * Shares of the weights rounded to 4 places that still sum to exactly 1: each share is rounded
+ * down and the ten-thousandths left over go to the largest remainders.
+ */
+export function sharesOf(weights: GasShares): GasShares {
+  const UNITS = 10_000;
+  const entries = Object.entries(weights).filter(([, w]) => (w as number) > 0) as [GasSource, number][];
+  const total = entries.reduce((a, [, w]) => a + w, 0);
+  const raw = entries.map(([g, w]) => ({ g, x: (w / total) * UNITS }));
+  const units = raw.map((r) => ({ g: r.g, n: Math.floor(r.x), rest: r.x - Math.floor(r.x) }));
+  let left = UNITS - units.reduce((a, u) => a + u.n, 0);
+  for (const u of [...units].sort((a, b) => b.rest - a.rest)) {
+    if (left <= 0) break;
+    u.n += 1;
+    left -= 1;
+  }
+  return Object.fromEntries(units.map((u) => [u.g, u.n / UNITS]));
+}
+
+/**
+ * The source of a period's gas: the sources whose hours gave it gas, weighed by m³ (by hours when
+ * the period's gas is 0 m³). One source keeps its name; several make `mixed`. Null without gas.
+ */
+export function periodGasSource(bySource: Record<GasSource, { m3: number; h: number }>): { gas_source: PeriodGasSource | null; gas_sources: GasShares | null } {
+  const m3 = GAS_SOURCES.reduce((a, g) => a + Math.max(0, bySource[g].m3), 0);
+  const weights = Object.fromEntries(GAS_SOURCES.map((g) => [g, m3 > 0 ? bySource[g].m3 : bySource[g].h])) as GasShares;
+  const shares = sharesOf(weights);
+  const sources = Object.keys(shares) as GasSource[];
+  if (sources.length === 0) return { gas_source: null, gas_sources: null };
+  return { gas_source: sources.length === 1 ? sources[0] : 'mixed', gas_sources: shares };
 }
 
 const pct = (x: number | null) => (x === null ? null : round(x * 100, 2));
@@ -88,7 +139,13 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
   const gasUnits = site.unitList().filter((u) => u.kind === 'upg');
   const days = daysOf(from, to, now, (await firstAccountedHour(db)) ?? now, tz, step);
   const hours = wholeHours(from, to);
-  const [sums, plan] = await Promise.all([hourSums(db, hours.from, hours.to, tz, step), planOf(db, gensets, days)]);
+  // A genset's allocated gas moves with the site meter's hours: those are pending for it too.
+  const pendingUnits = [...gensets, ...gasUnits].map((u) => u.unit);
+  const [sums, plan, pending] = await Promise.all([
+    hourSums(db, hours.from, hours.to, tz, step),
+    planOf(db, gensets, days),
+    pendingRollups(db, pendingUnits, hours.from, hours.to),
+  ]);
   const byKey = new Map(sums.map((s) => [`${s.unit}|${s.period}`, s]));
   const periods = [...new Set(days.map((d) => d.period))];
 
@@ -98,8 +155,9 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
       const kwh = s?.kwh ?? 0;
       const kwhPlan = plan.get(`${u.unit}|${period}`) ?? 0;
       const gas = s?.gas_m3 ?? null;
-      const source = gasSource(s);
-      const excess = source === 'meter' ? overburn(gas, s!.passport_m3) : null;
+      const source = s && gas !== null ? periodGasSource(s.by_source) : { gas_source: null, gas_sources: null };
+      // Only a genset's own meter in every hour is compared with its passport: a share of the site meter is not its reading.
+      const excess = source.gas_source === 'meter' ? overburn(gas, s!.passport_m3) : null;
       return {
         unit: u.unit,
         name: u.name,
@@ -109,7 +167,7 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
         kwh_gap: r3(kwh - kwhPlan)!,
         kwh_gap_pct: kwhPlan > 0 ? pct(kwh / kwhPlan - 1) : null,
         gas_m3: r3(gas),
-        gas_source: source,
+        ...source,
         passport_m3: r3(s?.passport_m3 ?? 0)!,
         ...mapSpecific(specific(kwh, gas, u.lhv_kwh_per_m3)),
         service_h: round(s?.service_h ?? 0, 4),
@@ -127,8 +185,10 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
   const kwhPlan = sum((r) => r.kwh_plan);
   const siteMeter = sums.filter((s) => gasUnits.some((g) => g.unit === s.unit) && s.gas_m3 !== null);
   const siteMeterM3 = siteMeter.length ? siteMeter.reduce((a, s) => a + (s.gas_m3 as number), 0) : null;
-  const allocatedPassport = sum((r) => (r.gas_source === 'allocated' ? r.passport_m3 : 0));
-  const allocated = sum((r) => (r.gas_source === 'allocated' ? r.gas_m3 ?? 0 : 0));
+  // The site meter's check: the allocated hours of every genset, whichever the source of its periods.
+  const gensetSums = sums.filter((s) => gensets.some((g) => g.unit === s.unit));
+  const allocatedPassport = gensetSums.reduce((a, s) => a + s.allocated_passport_m3, 0);
+  const allocated = gensetSums.reduce((a, s) => a + s.by_source.allocated.m3, 0);
 
   const flags = rows
     .filter((r) => r.overburn_pct !== null && r.overburn_pct > OVERBURN_LIMIT * 100)
@@ -170,6 +230,7 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
       efficiency: fuelKwh > 0 ? round(kwh / fuelKwh, 5) : null,
     },
     flags,
+    pending,
   };
 }
 
@@ -199,19 +260,28 @@ export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, 
   const until = Math.max(from, Math.min(to, now));
   const seenFrom = Math.min(until, Math.max(from, (await firstAccountedHour(db)) ?? until));
   const gensets = site.unitList().filter((u) => u.kind === 'gpu');
-  const [sums, events] = await Promise.all([
+  const [sums, events, pending] = await Promise.all([
     db.query<{ unit: string; kwh: number; service_h: number }>(
       'select unit, sum(kwh) as kwh, sum(service_h) as service_h from unit_hourly where hour >= $1 and hour < $2 group by unit',
       [new Date(from).toISOString(), new Date(until).toISOString()],
     ),
     listEvents(db, from, until),
+    pendingRollups(db, gensets.map((u) => u.unit), from, until),
   ]);
+  // Hours of a unit's events whose category passes `which`, within the seen part of the period.
+  const eventHours = (unit: string, which: (c: Category) => boolean) =>
+    events.filter((e) => e.unit === unit && which(e.category)).reduce((a, e) => a + overlapHours(e.start, e.end ?? until, seenFrom, until), 0);
   const inputs: OeeInput[] = gensets.map((u) => {
     const s = sums.find((x) => x.unit === u.unit);
-    const excused = events
-      .filter((e) => e.unit === u.unit && NOT_AGAINST_AVAILABILITY.has(e.category))
-      .reduce((a, e) => a + overlapHours(e.start, e.end ?? until, seenFrom, until), 0);
-    return { unit: u.unit, period_h: (until - seenFrom) / 3_600_000, excused_h: excused, service_h: Number(s?.service_h ?? 0), kwh: Number(s?.kwh ?? 0), rated_kw: u.rated_kw };
+    return {
+      unit: u.unit,
+      period_h: (until - seenFrom) / 3_600_000,
+      excused_h: eventHours(u.unit, (c) => NOT_AGAINST_AVAILABILITY.has(c)),
+      unknown_h: eventHours(u.unit, (c) => c === UNKNOWN_HOURS),
+      service_h: Number(s?.service_h ?? 0),
+      kwh: Number(s?.kwh ?? 0),
+      rated_kw: u.rated_kw,
+    };
   });
   const shape = (o: ReturnType<typeof unitOee>) => ({
     availability: o.availability === null ? null : round(o.availability, 5),
@@ -222,7 +292,17 @@ export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, 
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
-    units: inputs.map((i) => ({ unit: i.unit, name: site.unit(i.unit)!.name, ...shape(unitOee(i)), period_h: round(i.period_h, 4), excused_h: round(i.excused_h, 4), service_h: round(i.service_h, 4), kwh: round(i.kwh, 3) })),
+    units: inputs.map((i) => ({
+      unit: i.unit,
+      name: site.unit(i.unit)!.name,
+      ...shape(unitOee(i)),
+      period_h: round(i.period_h, 4),
+      excused_h: round(i.excused_h, 4),
+      unknown_h: round(i.unknown_h, 4),
+      service_h: round(i.service_h, 4),
+      kwh: round(i.kwh, 3),
+    })),
     site: shape(siteOee(inputs)),
+    pending,
   };
 }

@@ -2,6 +2,7 @@ import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
 import { lastSamples } from '../store/samples';
 import { hasDowntime, lossOf, Pricing, REASONS } from '../downtime';
+import { UNKNOWN_HOURS } from '../oee';
 import { SiteModel, PricePoint, Economics, PRICE_KINDS, isoOrNull } from '../site';
 import { localDate } from '../calendar';
 import { round } from '../units';
@@ -27,7 +28,9 @@ export async function sitePricing(db: Db, site: SiteModel, fromDay: string, toDa
 
 /**
  * GET /api/v1/downtime: the events overlapping the period, each clipped to it (an open one to now),
- * with lost kWh and ₽; totals, per unit, and a Pareto of reasons by lost ₽.
+ * with lost kWh and ₽; totals, per unit, and a Pareto of reasons by lost ₽. A «нет данных» event
+ * (a silence no counter judged) keeps its figures as a possible loss: apart, in `totals.unknown`,
+ * and in none of the lost-profit sums until an operator gives it a reason.
  */
 export async function downtimeReport(db: Db, site: SiteModel, from: number, to: number, unit: string | undefined, now: number) {
   const until = Math.min(to, now);
@@ -58,6 +61,7 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
       hours: round(loss.hours, 4),
       lost_kwh: round(loss.lost_kwh, 1),
       lost_rub: round(loss.lost_rub, 2),
+      possible: e.category === UNKNOWN_HOURS,
     };
   });
   const total = (list: typeof rows) => ({
@@ -66,17 +70,18 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
     lost_kwh: round(list.reduce((a, r) => a + r.lost_kwh, 0), 1),
     lost_rub: round(list.reduce((a, r) => a + r.lost_rub, 0), 2),
   });
-  const units = [...new Set(rows.map((r) => r.unit))];
-  const reasons = [...new Set(rows.map((r) => r.reason ?? ''))];
+  const lost = rows.filter((r) => !r.possible);
+  const units = [...new Set(lost.map((r) => r.unit))];
+  const reasons = [...new Set(lost.map((r) => r.reason ?? ''))];
   const pareto = reasons
-    .map((reason) => ({ reason: reason || null, reason_text: reason ? REASONS[reason]?.ru ?? reason : 'Причина не указана', ...total(rows.filter((r) => (r.reason ?? '') === reason)) }))
+    .map((reason) => ({ reason: reason || null, reason_text: reason ? REASONS[reason]?.ru ?? reason : 'Причина не указана', ...total(lost.filter((r) => (r.reason ?? '') === reason)) }))
     .sort((a, b) => b.lost_rub - a.lost_rub);
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     events: rows,
-    totals: total(rows),
-    by_unit: units.map((u) => ({ unit: u, name: site.unit(u)!.name, ...total(rows.filter((r) => r.unit === u)) })),
+    totals: { ...total(lost), unknown: total(rows.filter((r) => r.possible)) },
+    by_unit: units.map((u) => ({ unit: u, name: site.unit(u)!.name, ...total(lost.filter((r) => r.unit === u)) })),
     pareto,
   };
 }

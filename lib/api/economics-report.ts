@@ -48,6 +48,8 @@ export async function monthEconomics(db: Db, site: SiteModel, month: string, now
     grid_tariff: perKwh(c.grid_tariff),
     saving_rub_per_kwh: perKwh(c.saving_rub_per_kwh),
     saving_rub: c.saving_rub === null ? null : round(c.saving_rub, 2),
+    // the month's unit-hours still waiting for the rollup (its figures are not final yet)
+    pending: accounting.pending,
   };
 }
 

@@ -8,7 +8,7 @@ import { Db } from '../store/db';
 import { SiteModel } from '../site';
 import { localMonths, zoneOffsetMs } from '../calendar';
 import { downtimeReport } from './downtime-report';
-import { accountingReport, oeeReport } from './accounting-report';
+import { accountingReport, oeeReport, PeriodGasSource, GasShares } from './accounting-report';
 import { maintenanceReport } from './maintenance-report';
 import { monthEconomics } from './economics-report';
 
@@ -27,16 +27,30 @@ const FRACTION_PCT = '0.0%';
 const DATE_TIME = 'dd.mm.yyyy hh:mm';
 
 const STATE_RU: Record<string, string> = { run: 'Работа', stop: 'Останов', fault: 'Авария', nodata: 'Нет связи' };
-const CATEGORY_RU: Record<string, string> = { forced: 'Аварийный', unplanned: 'Внеплановый', planned: 'Плановый', reserve: 'Резерв', external: 'Внешний' };
+const CATEGORY_RU: Record<string, string> = { forced: 'Аварийный', unplanned: 'Внеплановый', planned: 'Плановый', reserve: 'Резерв', external: 'Внешний', nodata: 'Нет данных' };
 const GAS_SOURCE_RU: Record<string, string> = { meter: 'счётчик', allocated: 'распределено', passport: 'по паспорту' };
+const POSSIBLE_LOSS_NOTE = 'возможная потеря, не входит в итог';
+
+/** The sources within «смешанный (…)», in short. */
+const GAS_SHARE_RU: Record<string, string> = { meter: 'счётчик', allocated: 'распределено', passport: 'паспорт' };
+
+/** «счётчик», or «смешанный (счётчик 86 %, паспорт 14 %)» for a period whose gas came from several sources. */
+export function gasSourceText(source: PeriodGasSource | null, shares: GasShares | null): string {
+  if (!source) return '—';
+  if (source !== 'mixed' || !shares) return GAS_SOURCE_RU[source] ?? source;
+  // a small share is not rounded away to 0 %, nor its complement up to 100 %
+  const pct = (x: number) => (x < 0.005 ? '< 1 %' : x >= 0.995 ? '> 99 %' : `${Math.round(x * 100)} %`);
+  return `смешанный (${Object.entries(shares).map(([g, x]) => `${GAS_SHARE_RU[g] ?? g} ${pct(x as number)}`).join(', ')})`;
+}
 const PART_STATUS_RU: Record<string, string> = { ok: 'есть', supply: 'придёт вовремя', missing: 'нет' };
 
-function addSheet(wb: ExcelJS.Workbook, name: string, columns: Column[], rows: Record<string, unknown>[], totals?: Record<string, unknown>): void {
+/** A sheet: a bold header, the rows, then the totals rows in bold. */
+function addSheet(wb: ExcelJS.Workbook, name: string, columns: Column[], rows: Record<string, unknown>[], totals: Record<string, unknown>[] = []): void {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? Math.max(12, c.header.length + 2), style: c.numFmt ? { numFmt: c.numFmt } : {} }));
   ws.getRow(1).font = { bold: true };
   for (const r of rows) ws.addRow(r);
-  if (totals) ws.addRow(totals).font = { bold: true };
+  for (const t of totals) ws.addRow(t).font = { bold: true };
 }
 
 /** An instant as a cell date showing the site's wall-clock time (Excel dates have no zone). */
@@ -80,7 +94,7 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
       const o = oee.units.find((x) => x.unit === u.unit);
       return { name: u.name, state: STATE_RU[u.state] ?? u.state, p_kw: u.p_kw, run_h: u.run_h, service_h: o?.service_h, availability: o?.availability, performance: o?.performance, quality: o?.quality, oee: o?.oee };
     }),
-    { name: 'Площадка', availability: oee.site.availability, performance: oee.site.performance, quality: oee.site.quality, oee: oee.site.oee },
+    [{ name: 'Площадка', availability: oee.site.availability, performance: oee.site.performance, quality: oee.site.quality, oee: oee.site.oee }],
   );
 
   addSheet(
@@ -96,6 +110,7 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
       { header: 'Часы', key: 'hours', numFmt: '0.00' },
       { header: 'Недовыработка, кВт·ч', key: 'lost_kwh', numFmt: KWH },
       { header: 'Упущенная прибыль, ₽', key: 'lost_rub', numFmt: RUB },
+      { header: 'Примечание', key: 'note', width: 34 },
     ],
     downtime.events.map((e) => ({
       name: e.name,
@@ -107,8 +122,14 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
       hours: e.hours,
       lost_kwh: e.lost_kwh,
       lost_rub: e.lost_rub,
+      note: e.possible ? POSSIBLE_LOSS_NOTE : null,
     })),
-    { name: 'Итого', hours: downtime.totals.hours, lost_kwh: downtime.totals.lost_kwh, lost_rub: downtime.totals.lost_rub },
+    [
+      { name: 'Итого', hours: downtime.totals.hours, lost_kwh: downtime.totals.lost_kwh, lost_rub: downtime.totals.lost_rub },
+      ...(downtime.totals.unknown.events > 0
+        ? [{ name: 'Нет данных', hours: downtime.totals.unknown.hours, lost_kwh: downtime.totals.unknown.lost_kwh, lost_rub: downtime.totals.unknown.lost_rub, note: POSSIBLE_LOSS_NOTE }]
+        : []),
+    ],
   );
 
   addSheet(
@@ -121,13 +142,13 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
       { header: 'План, кВт·ч', key: 'kwh_plan', numFmt: KWH },
       { header: 'Отклонение, кВт·ч', key: 'kwh_gap', numFmt: KWH },
       { header: 'Газ, м³', key: 'gas_m3', numFmt: M3 },
-      { header: 'Источник газа', key: 'gas_source', width: 15 },
+      { header: 'Источник газа', key: 'gas_source', width: 22 },
       { header: 'Газ по паспорту, м³', key: 'passport_m3', numFmt: M3 },
       { header: 'Удельный расход, м³/кВт·ч', key: 'm3_per_kwh', numFmt: '0.0000' },
       { header: 'КПД', key: 'efficiency', numFmt: FRACTION_PCT },
     ],
-    accounting.rows.map((r) => ({ ...r, gas_source: r.gas_source ? GAS_SOURCE_RU[r.gas_source] : '—' })),
-    { name: 'Итого', kwh: accounting.totals.kwh, kwh_plan: accounting.totals.kwh_plan, kwh_gap: accounting.totals.kwh_gap, gas_m3: accounting.totals.gas_m3, m3_per_kwh: accounting.totals.m3_per_kwh, efficiency: accounting.totals.efficiency },
+    accounting.rows.map((r) => ({ ...r, gas_source: gasSourceText(r.gas_source, r.gas_sources) })),
+    [{ name: 'Итого', kwh: accounting.totals.kwh, kwh_plan: accounting.totals.kwh_plan, kwh_gap: accounting.totals.kwh_gap, gas_m3: accounting.totals.gas_m3, m3_per_kwh: accounting.totals.m3_per_kwh, efficiency: accounting.totals.efficiency }],
   );
 
   addSheet(

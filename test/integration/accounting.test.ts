@@ -145,10 +145,11 @@ for (const target of targets) {
       near(gpu1.performance, 0.747616, 1e-5);
       near(gpu1.oee, 0.106802, 1e-5);
       assert.equal(gpu1.quality, 1);
-      // gpu2 never ran and had no excused hours: availability 0, no performance.
+      // gpu2 never ran and had no excused hours: it owed 24 h, so availability 0, performance 0, OEE 0 (not empty).
       const gpu2 = oee.units.find((u) => u.unit === 'gpu2')!;
       assert.equal(gpu2.availability, 0);
-      assert.equal(gpu2.performance, null);
+      assert.equal(gpu2.performance, 0);
+      assert.equal(gpu2.oee, 0);
       // Site: 2 service hours of (14 + 24) owed = 0.052632; performance as gpu1's.
       near(oee.site.availability, 2 / 38, 1e-5);
       near(oee.site.performance, 0.747616, 1e-5);
