@@ -10,6 +10,7 @@ import { SiteModel, isoOrNull } from '../site';
 import { round } from '../units';
 import { HOUR_MS } from '../accounting';
 import { RejectCode } from '../telemetry';
+import { firstAccountedHour } from './accounting-report';
 
 /** What each reject code means, shortly, for the table (the log keeps the full reason of the first one). */
 export const REJECT_TEXT: Record<RejectCode, string> = {
@@ -28,7 +29,7 @@ export const REJECT_TEXT: Record<RejectCode, string> = {
 };
 
 export const COUNTER_EVENT_TEXT: Record<string, string> = {
-  glitch: 'сбой показания, пропущен',
+  glitch: 'сбой показания',
   reset: 'сброс счётчика',
   rollover: 'переполнение счётчика',
   jump: 'скачок показания',
@@ -56,9 +57,11 @@ const r4 = (x: number | null) => (x === null ? null : round(x, 4));
 
 export async function dataQualityReport(db: Db, site: SiteModel, from: number, to: number, now: number) {
   const until = Math.min(to, now);
-  // Rollups and reject counts are hourly: the hour `from` falls in is read whole.
+  // Rollups and reject counts are hourly: the hour `from` falls in is read whole. Hours before the
+  // twin had any data are not held against a unit (as in OEE): nothing could have been received then.
   const firstHour = Math.floor(from / HOUR_MS) * HOUR_MS;
-  const periodH = until > from ? (until - firstHour) / HOUR_MS : 0;
+  const heldFrom = Math.max(firstHour, (await firstAccountedHour(db)) ?? until);
+  const periodH = until > from ? Math.max(0, until - heldFrom) / HOUR_MS : 0;
   const [covered, gaps, counter, rejects, last] = await Promise.all([
     dataHours(db, firstHour, Math.max(firstHour, until)),
     gapsIn(db, from, to),

@@ -125,7 +125,7 @@ for (const target of targets) {
       assert.deepEqual(
         gpu1.counter_events.map((e) => [e.signal, e.ts, e.kind, e.kind_text, e.before, e.after, e.offset]),
         [
-          ['e_kwh', at('2026-11-27T10:15:00'), 'glitch', 'сбой показания, пропущен', 1000, 0, 0],
+          ['e_kwh', at('2026-11-27T10:15:00'), 'glitch', 'сбой показания', 1000, 0, 0],
           ['e_kwh', at('2026-11-27T12:00:00'), 'reset', 'сброс счётчика', 50000, 3, 49997],
         ],
       );
@@ -151,13 +151,17 @@ for (const target of targets) {
       assert.equal(upg1.silent_since, null);
     });
 
-    it('holds the data against the part of the day that has passed', async () => {
+    it('holds the data against the part of the period that has passed, from the twin\'s first data on', async () => {
       // At 12:00 on the 27th: 12 h passed, gpu1 covered 12 − 2 (03:00, 04:00) = 10 h → 10 / 12 = 0.8333.
       const r = await dataQualityReport(db, site(), FROM, TO, Date.parse('2026-11-27T12:00:00+05:00'));
       const gpu1 = r.units.find((u) => u.unit === 'gpu1')!;
       assert.equal(gpu1.period_h, 12);
       assert.equal(gpu1.data_h, 10);
       assert.equal(gpu1.coverage, 0.8333);
+      // The 26th and 27th, but the twin's first data is the 23:00 hour of the 26th: 25 h held against
+      // the units, gpu1 covered 1 + 22 = 23 of them → 23 / 25 = 0.92 (not 23 / 48).
+      const twoDays = await dataQualityReport(db, site(), Date.parse('2026-11-26T00:00:00+05:00'), TO, NOW);
+      assert.deepEqual([twoDays.units[0].data_h, twoDays.units[0].period_h, twoDays.units[0].coverage], [23, 25, 0.92]);
       // A period not begun yet has no coverage at all, rather than 0 %.
       const future = await dataQualityReport(db, site(), TO, TO + 86_400_000, Date.parse('2026-11-27T12:00:00+05:00'));
       assert.deepEqual(future.units.map((u) => [u.coverage, u.period_h]), [[null, 0], [null, 0], [null, 0]]);
