@@ -12,6 +12,7 @@ import { downtimeReport, siteEconomics } from './downtime-report';
 import { accountingReport, oeeReport } from './accounting-report';
 import { monthEconomics, yearEconomics } from './economics-report';
 import { exportWorkbook } from './export-xlsx';
+import { dataQualityReport } from './data-quality-report';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
@@ -82,6 +83,14 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         const step = query.step ?? 'day';
         if (step !== 'day' && step !== 'month') throw new ApiError(400, 'step — day или month / step must be day or month');
         return accountingReport(await ctx.db(), site, from, to, step, parseUnit(query, known), ctx.now());
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/data-quality',
+      handle: async ({ query }) => {
+        const { from, to } = parsePeriod(query, site.tz);
+        return dataQualityReport(await ctx.db(), site, from, to, ctx.now());
       },
     },
     {
