@@ -8,12 +8,6 @@ import { monthCost, COST_ITEMS } from '../economics';
 import { accountingReport, firstAccountedHour } from './accounting-report';
 import { siteEconomics } from './downtime-report';
 
-/** The month after YYYY-MM. */
-export function nextMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-}
-
 export async function monthEconomics(db: Db, site: SiteModel, month: string, now: number) {
   const from = monthStart(month, site.tz);
   const to = nextMonthStart(from, site.tz);

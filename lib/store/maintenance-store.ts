@@ -12,33 +12,44 @@ import { round } from '../units';
 const RUN_H = 'run_h';
 
 /**
- * Per unit: the latest run_h reading and the first one of the window ending at it. Two index
- * probes per unit on (unit, signal, ts): no rows are scanned in between.
+ * Motor hours as the unit's true total (DESIGN.md "Dirty data"): a reading plus the offsets of the
+ * counter's resets up to it; readings the rollup judged glitches are passed over.
+ */
+const TRUE_RUN_H = (alias: string) =>
+  `${alias}.value + coalesce((select sum(c."offset") from counter_events c
+     where c.unit = ${alias}.unit and c.signal = '${RUN_H}' and c.ts <= ${alias}.ts), 0)`;
+const NOT_GLITCH = (alias: string) =>
+  `not exists (select 1 from counter_events g where g.unit = ${alias}.unit and g.signal = '${RUN_H}' and g.ts = ${alias}.ts and g.kind = 'glitch')`;
+
+/**
+ * Per unit: the latest run_h reading and the first one of the window ending at it, both as true
+ * totals. Index probes per unit on (unit, signal, ts): no rows are scanned in between.
  */
 export async function counterReadings(db: Db, units: string[], windowDays = RATE_WINDOW_DAYS): Promise<Map<string, { first: CounterReading; last: CounterReading }>> {
   if (!units.length) return new Map();
   const rows = await db.query<{ unit: string; last_ts: number; last_v: number; first_ts: number; first_v: number }>(
-    `select u.unit, l.ms as last_ts, l.value as last_v, f.ms as first_ts, f.value as first_v
+    `select u.unit, l.ms as last_ts, l.v as last_v, f.ms as first_ts, f.v as first_v
        from unnest($1::text[]) as u(unit)
        cross join lateral (
-         select ts, (extract(epoch from ts) * 1000)::float8 as ms, value from samples s
-          where s.unit = u.unit collate "C" and s.signal = '${RUN_H}' order by s.ts desc limit 1) l
+         select ts, (extract(epoch from ts) * 1000)::float8 as ms, ${TRUE_RUN_H('s')} as v from samples s
+          where s.unit = u.unit collate "C" and s.signal = '${RUN_H}' and ${NOT_GLITCH('s')} order by s.ts desc limit 1) l
        cross join lateral (
-         select (extract(epoch from ts) * 1000)::float8 as ms, value from samples s
-          where s.unit = u.unit collate "C" and s.signal = '${RUN_H}' and s.ts >= l.ts - make_interval(days => $2::int)
+         select (extract(epoch from ts) * 1000)::float8 as ms, ${TRUE_RUN_H('s')} as v from samples s
+          where s.unit = u.unit collate "C" and s.signal = '${RUN_H}' and s.ts >= l.ts - make_interval(days => $2::int) and ${NOT_GLITCH('s')}
           order by s.ts limit 1) f`,
     [units, windowDays],
   );
-  return new Map(rows.map((r) => [r.unit, { first: { ts: r.first_ts, run_h: r.first_v }, last: { ts: r.last_ts, run_h: r.last_v } }]));
+  return new Map(rows.map((r) => [r.unit, { first: { ts: Number(r.first_ts), run_h: Number(r.first_v) }, last: { ts: Number(r.last_ts), run_h: Number(r.last_v) } }]));
 }
 
-/** The counter at an instant: the last reading before it (undefined when there is none). */
+/** The counter at an instant as a true total: the last good reading before it (undefined when there is none). */
 export async function counterAt(db: Db, unit: string, at: number): Promise<number | undefined> {
-  const r = await db.query<{ value: number }>(
-    `select value from samples where unit = $1 and signal = '${RUN_H}' and ts < to_timestamp($2 / 1000.0) order by ts desc limit 1`,
+  const r = await db.query<{ v: number }>(
+    `select ${TRUE_RUN_H('s')} as v from samples s
+     where s.unit = $1 and s.signal = '${RUN_H}' and s.ts < to_timestamp($2 / 1000.0) and ${NOT_GLITCH('s')} order by s.ts desc limit 1`,
     [unit, at],
   );
-  return r[0]?.value;
+  return r[0] === undefined ? undefined : Number(r[0].v);
 }
 
 /** Notes the motor hours a unit is first forecast at; later calls keep the first. Returns all baselines. */
