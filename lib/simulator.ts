@@ -122,7 +122,8 @@ export function dailyLoadFactor(localHour: number): number {
  */
 export class PlantSimulator {
   private gensets: GensetState[];
-  private upg?: { cfg: UnitConfig; rnd: () => number; gas_m3: number; flow_m3h: number };
+  /** the gas unit: its meter, and its operating hours (gas flowing), so its silences are judged like a genset's */
+  private upg?: { cfg: UnitConfig; rnd: () => number; gas_m3: number; run_h: number; flow_m3h: number };
   private hourFmt: Intl.DateTimeFormat;
   private lastTs?: number;
 
@@ -146,7 +147,8 @@ export class PlantSimulator {
         };
       });
     const upgCfg = opts.units.find((u) => u.kind === 'upg');
-    if (upgCfg) this.upg = { cfg: upgCfg, rnd: prng(hashSeed(opts.seed, upgCfg.unit)), gas_m3: 1e7, flow_m3h: 0 };
+    // before the history: fixed starting readings, as a plant commissioned years before 2024
+    if (upgCfg) this.upg = { cfg: upgCfg, rnd: prng(hashSeed(opts.seed, upgCfg.unit)), gas_m3: 1e7, run_h: 20_000, flow_m3h: 0 };
   }
 
   private localHour(ts: number): number {
@@ -157,20 +159,26 @@ export class PlantSimulator {
   /** Adds the history from SIM_HISTORY_FROM to ts to the counters (once, before the first step). */
   private addHistory(ts: number): void {
     const hours = Math.max(0, ts - SIM_HISTORY_FROM) / 3_600_000;
+    let allStopped = 1; // share of the hours no genset ran (duties taken as independent): the gas unit stood
     for (const g of this.gensets) {
       const duty = g.reserve ? HISTORY_DUTY.reserve : HISTORY_DUTY.base;
       const p = HISTORY_LOAD * g.cfg.rated_kw;
       g.run_h += hours * duty;
       g.e_kwh += hours * duty * p;
       if (this.upg) this.upg.gas_m3 += hours * duty * gasM3h(g.cfg.passport, g.cfg.lhv_kwh_per_m3, p);
+      allStopped *= 1 - duty;
     }
+    if (this.upg) this.upg.run_h += hours * (1 - allStopped);
     // A previous run's counters win over the history model's average, which would step them back or forward.
     const last = this.opts.resumeCounters ?? {};
     for (const g of this.gensets) {
       g.e_kwh = last[g.cfg.unit]?.e_kwh ?? g.e_kwh;
       g.run_h = last[g.cfg.unit]?.run_h ?? g.run_h;
     }
-    if (this.upg) this.upg.gas_m3 = last[this.upg.cfg.unit]?.gas_m3 ?? this.upg.gas_m3;
+    if (this.upg) {
+      this.upg.gas_m3 = last[this.upg.cfg.unit]?.gas_m3 ?? this.upg.gas_m3;
+      this.upg.run_h = last[this.upg.cfg.unit]?.run_h ?? this.upg.run_h;
+    }
   }
 
   /**
@@ -191,7 +199,7 @@ export class PlantSimulator {
   counters(): SimulatorCounters {
     const out: SimulatorCounters = {};
     for (const g of this.gensets) out[g.cfg.unit] = { e_kwh: g.e_kwh, run_h: g.run_h };
-    if (this.upg) out[this.upg.cfg.unit] = { gas_m3: this.upg.gas_m3 };
+    if (this.upg) out[this.upg.cfg.unit] = { gas_m3: this.upg.gas_m3, run_h: this.upg.run_h };
     return out;
   }
 
@@ -224,6 +232,7 @@ export class PlantSimulator {
     if (this.upg) {
       this.upg.flow_m3h = siteGasM3h * (1 + (this.upg.rnd() - 0.5) * 0.02);
       this.upg.gas_m3 += this.upg.flow_m3h * dtH;
+      if (siteGasM3h > 0) this.upg.run_h += dtH;
     }
   }
 
@@ -252,6 +261,7 @@ export class PlantSimulator {
           ts: iso,
           flow_m3h: round(this.upg.flow_m3h, 1),
           gas_m3: round(this.upg.gas_m3, 1),
+          run_h: round(this.upg.run_h, 4),
           p_kpa: round(650 + (this.upg.rnd() - 0.5) * 10, 1),
           t_c: round(12 + (this.upg.rnd() - 0.5) * 2, 1),
           fault: 0,

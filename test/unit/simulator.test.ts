@@ -157,13 +157,16 @@ describe('simulator: PlantSimulator', () => {
   // The counters carry the history since 2024-01-01 (SIM_HISTORY_FROM) at 75 % load:
   // fuel at 0.75 × 3356 = 2517 kW is 5758 + 8 × (7507 − 5758) / 847 = 5774.52 kW, / 8.85203 kWh/m³ = 652.338 m³/h;
   // 2024-01-01 → 2026-11-27T10:00Z is (366 + 365 + 330) d × 24 + 10 = 25 474 h.
-  it('the UPG meters zero with every genset in reserve; gas_m3 starts from the reserve-duty history', () => {
+  it('the UPG meters zero with every genset in reserve; gas_m3 and run_h start from the reserve-duty history', () => {
     const sim = new PlantSimulator(opts({ reserve: ['G1', 'G2', 'G3'] }));
     sim.step(T15);
     const u = msg(sim.step(T15 + H), 'U1');
     assert.equal(u.flow_m3h, 0);
     // 10 000 000 + 3 units × 0.05 duty × 652.338 m³/h × 25 474 h = 12 492 650.06; + 0 m³/h × 1 h
     close(u.gas_m3, 12_492_650.06, 0.05 + 0.01, 'gas_m3');
+    // the gas unit runs while any genset runs: 1 − 0.95³ = 0.142625 of the history's 25 474 h = 3633.2293 h
+    // on top of its 20 000 h before 2024; no gas in the last hour, so no hour more
+    close(u.run_h, 23_633.2293, 0.0001, 'run_h');
   });
 
   it('a restart continues the last run\'s counters instead of the history model (no time given: valid at the first step)', () => {
@@ -171,12 +174,13 @@ describe('simulator: PlantSimulator', () => {
     // or, for G1, less than the history (1 kWh): the last run's values are taken as they are, so a
     // restart never steps a counter back. Without the time they were valid at (a file of the earlier
     // format) nothing is added for an absence nobody can measure.
-    const sim = new PlantSimulator(opts({ resumeCounters: { U1: { gas_m3: 60_000_000 }, G1: { e_kwh: 1, run_h: 1e6 } } }));
+    const sim = new PlantSimulator(opts({ resumeCounters: { U1: { gas_m3: 60_000_000, run_h: 7 }, G1: { e_kwh: 1, run_h: 1e6 } } }));
     const out = sim.step(T15);
     assert.equal(msg(out, 'U1').gas_m3, 60_000_000);
+    assert.equal(msg(out, 'U1').run_h, 7);
     assert.equal(msg(out, 'G1').run_h, 1e6);
     assert.equal(msg(out, 'G1').e_kwh, 1);
-    assert.deepEqual(sim.counters().U1, { gas_m3: 60_000_000 });
+    assert.deepEqual(sim.counters().U1, { gas_m3: 60_000_000, run_h: 7 });
   });
 
   it('gas_m3 advances by flow × dt: one hour at flow f adds f m³', () => {
@@ -193,7 +197,7 @@ describe('simulator: PlantSimulator', () => {
 describe('simulator: the plant runs on while the twin is away', () => {
   const MIN = 60_000;
   // The last run left these counters at 14:57 local (T15 − 3 min); the twin's first step is at 15:00.
-  const LEFT = { G1: { e_kwh: 1000, run_h: 100 }, G2: { e_kwh: 2000, run_h: 200 }, G3: { e_kwh: 500, run_h: 50 }, U1: { gas_m3: 7000 } };
+  const LEFT = { G1: { e_kwh: 1000, run_h: 100 }, G2: { e_kwh: 2000, run_h: 200 }, G3: { e_kwh: 500, run_h: 50 }, U1: { gas_m3: 7000, run_h: 70 } };
   const resumed = (over: Partial<SimulatorOptions> = {}) =>
     new PlantSimulator(opts({ reserve: ['G3'], resumeCounters: LEFT, resumeAt: T15 - 3 * MIN, ...over }));
 
@@ -216,6 +220,8 @@ describe('simulator: the plant runs on while the twin is away', () => {
     // / 8.85203 kWh/m³ = 794.03…823.79 m³/h each; × 2 × (1 ± 1 %) × 0.05 h = 78.61…83.20 m³
     const dg = msg(out, 'U1').gas_m3 - 7000;
     assert.ok(dg >= 78.61 - 0.05 && dg <= 83.2 + 0.05, `Δgas_m3 ${dg}`);
+    // gas flowed all the time: the gas unit's hours + 0.05 too
+    assert.equal(msg(out, 'U1').run_h, 70.05);
   });
 
   it('the first message after the absence is what a plant stepped every minute through it would send', () => {
@@ -251,7 +257,7 @@ describe('simulator: the plant runs on while the twin is away', () => {
 
   it('counters valid later than the first step (a clock set back) are taken as they are', () => {
     const out = new PlantSimulator(opts({ resumeCounters: LEFT, resumeAt: T15 + H })).step(T15);
-    assert.deepEqual([msg(out, 'G1').run_h, msg(out, 'G1').e_kwh, msg(out, 'U1').gas_m3], [100, 1000, 7000]);
+    assert.deepEqual([msg(out, 'G1').run_h, msg(out, 'G1').e_kwh, msg(out, 'U1').gas_m3, msg(out, 'U1').run_h], [100, 1000, 7000, 70]);
   });
 
   it('the demo history hands on its counters with their time: the live plant 30 s later shows 30 s more run hours', () => {
