@@ -16,8 +16,10 @@ export interface DemoHistory {
   updates: EventUpdate[];
   /** kWh planned per genset and local day, through the end of the month of `to` */
   plan: { unit: string; day: string; kwh: number }[];
-  /** the counters at `to`, for the live simulator to continue from */
+  /** the counters at the last step, for the live simulator to continue from */
   counters: SimulatorCounters;
+  /** data time of the last step (`to` when the steps land on it): the live simulator runs the plant on from here */
+  countersAt: number;
 }
 
 /** Share of rated power the demo plan asks of a base-load genset (a reserve one is planned at 0). */
@@ -29,7 +31,7 @@ export function demoHistory(opts: SimulatorOptions, from: number, to: number, st
   const units = new Map(opts.units.map((u) => [u.unit, u]));
   const trackers = new Map(opts.units.map((u) => [u.unit, new StateTracker(u.unit, u)]));
   const open = new Map<string, DowntimeEvent>();
-  const out: DemoHistory = { samples: [], changes: [], updates: [], plan: [], counters: {} };
+  const out: DemoHistory = { samples: [], changes: [], updates: [], plan: [], counters: {}, countersAt: from };
   for (let ts = from; ts <= to; ts += stepMs) {
     for (const m of sim.step(ts)) {
       const unit = m.topic.split('/')[2];
@@ -50,6 +52,10 @@ export function demoHistory(opts: SimulatorOptions, from: number, to: number, st
       out.plan.push({ unit: u.unit, day, kwh: opts.reserve.includes(u.unit) ? 0 : Math.round(u.rated_kw * PLAN_LOAD * 24) });
     }
   }
-  out.counters = sim.counters();
+  const saved = sim.saved(); // undefined only when no step was taken (from > to)
+  if (saved) {
+    out.counters = saved.counters;
+    out.countersAt = saved.ts;
+  }
   return out;
 }

@@ -9,7 +9,7 @@ import { insertSamples, insertStateChanges, SampleRows } from '../store/samples'
 import { applyUpdate, upsertPlan } from '../store/downtime-store';
 import { HourlyRollup } from '../store/rollup';
 import { demoHistory } from '../demo-history';
-import { countersFile } from '../simulator';
+import { countersFile, formatCountersFile } from '../simulator';
 import { unitFromFields, UnitFields, validateUnit, parseNumberField } from '../units';
 
 interface FlowNode {
@@ -41,8 +41,8 @@ export function simulatorFromFlows(flows: FlowNode[], defaultTz: string) {
 }
 
 /**
- * Writes `days` of history up to `now` into an empty database and the simulator's counters file,
- * so the live simulator continues them. Returns the samples written (0 when there was data).
+ * Writes `days` of history up to `now` into an empty database and the simulator's counters file
+ * (valid at the history's last sample), so the live simulator continues them. Returns the samples written (0 when there was data).
  */
 export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string, defaultTz: string, days: number, now: number): Promise<number> {
   if (!(days > 0)) return 0;
@@ -65,6 +65,7 @@ export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string,
   const rollup = new HourlyRollup((id) => opts.units.find((u) => u.unit === id));
   while ((await rollup.run(db)).more);
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(countersFile(dataDir, opts.site), JSON.stringify(h.counters));
+  // With their data time: the live simulator runs the plant on from the history's end to its first step.
+  fs.writeFileSync(countersFile(dataDir, opts.site), formatCountersFile({ ts: h.countersAt, counters: h.counters }));
   return h.samples.length;
 }

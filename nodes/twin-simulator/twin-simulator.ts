@@ -2,7 +2,7 @@ import { NodeAPI, Node, every, numberField, requireSite, registerTwinNode } from
 import { SiteNode, BrokerNode } from '../config-types';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PlantSimulator, SimulatorCounters, countersFile } from '../../lib/simulator';
+import { PlantSimulator, SavedCounters, countersFile, formatCountersFile, parseCountersFile } from '../../lib/simulator';
 import { readEnv } from '../../lib/runtime/env';
 import { RegisterImageServer } from '../../lib/modbus/image-server';
 import { PRESETS } from '../../lib/modbus/presets';
@@ -43,23 +43,29 @@ export = (RED: NodeAPI) =>
       (err: Error) => node.error(`Modbus TCP на порту ${modbusPort} не запустился / Modbus server failed: ${err.message}`),
     );
     node.on('close', (_removed, done) => void (modbus?.close() ?? Promise.resolve()).then(() => done()));
-    // Counters are kept in the data folder, so a restart continues them instead of stepping back.
+    // Counters are kept in the data folder with their data time, so a restart continues them and
+    // runs the plant on through the time the twin was away instead of stepping back or standing still.
     const counterPath = countersFile(readEnv().dataDir, model.site);
     const saveCounters = () => {
-      if (!sim) return;
+      const saved = sim?.saved();
+      if (!saved) return;
       try {
         fs.mkdirSync(path.dirname(counterPath), { recursive: true });
-        fs.writeFileSync(`${counterPath}.tmp`, JSON.stringify(sim.counters()));
+        fs.writeFileSync(`${counterPath}.tmp`, formatCountersFile(saved));
         fs.renameSync(`${counterPath}.tmp`, counterPath);
       } catch (err) {
         node.warn(`счётчики симулятора не сохранены / simulator counters not saved: ${(err as Error).message}`);
       }
     };
-    let resumeCounters: SimulatorCounters | undefined;
+    let resume: SavedCounters | undefined;
     try {
-      resumeCounters = JSON.parse(fs.readFileSync(counterPath, 'utf8')) as SimulatorCounters;
-    } catch {
-      resumeCounters = undefined; // first start, or the file is unreadable: the history model alone
+      resume = parseCountersFile(fs.readFileSync(counterPath, 'utf8'));
+    } catch (err) {
+      // first start (no file): the history model alone, quietly; a damaged file is said so, and replaced
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        node.warn(`файл счётчиков ${counterPath} не прочитан (${(err as Error).message}): счётчики начнутся с модели истории, файл будет перезаписан / simulator counters file unreadable, starting from the history model`);
+      }
+      resume = undefined;
     }
     every(node, 10_000, saveCounters);
     node.on('close', (_removed, done) => {
@@ -77,7 +83,8 @@ export = (RED: NodeAPI) =>
         reserve: (config.reserve || '').split(/[,;\s]+/).filter(Boolean),
         faultRatePerHour: faultRate,
         tz: model.tz,
-        resumeCounters,
+        resumeCounters: resume?.counters,
+        resumeAt: resume?.ts,
       });
       // Aligned to the step, so a replay with the same seed and step lands on the same timestamps.
       const ts = Math.floor(Date.now() / (stepS * 1000)) * stepS * 1000;
