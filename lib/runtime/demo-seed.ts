@@ -62,7 +62,7 @@ export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string,
   for (const u of h.updates) await applyUpdate(db, u);
   await upsertPlan(db, h.plan);
   // The history's hourly accounting too, so the first page already shows the days it covers.
-  const rollup = new HourlyRollup((id) => opts.units.find((u) => u.unit === id));
+  const rollup = new HourlyRollup((id) => opts.units.find((u) => u.unit === id), { gensets: () => opts.units.filter((u) => u.kind === 'gpu') });
   while ((await rollup.run(db)).more);
   fs.mkdirSync(dataDir, { recursive: true });
   // With their data time: the live simulator runs the plant on from the history's end to its first step.

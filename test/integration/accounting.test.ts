@@ -35,8 +35,9 @@ function isoIn(ms: number, zone: '+05:00' | 'Z'): string {
 
 /**
  * gpu1 runs at 2 509 kW (75 %) from 22:00 on 26 Nov to 02:00 on 27 Nov local time, one sample a minute.
- * The site meter (upg1) counts 2 % above gpu1's passport gas, 650.4745 × 1.02 = 663.4840 m³/h, reading a
- * minute behind (21:59 … 01:59), so each local day gets exactly 2 hours of it. gpu2 stands still.
+ * The site meter (upg1) counts 2 % above gpu1's passport gas, 650.4745 × 1.02 = 663.4840 m³/h, read with
+ * the same samples (22:00 … 02:00): its steps are spread over the minutes they span, so each local day
+ * gets exactly 2 hours of it. gpu2 stands still.
  */
 function night(zone: '+05:00' | 'Z'): SampleRows {
   const rows = new SampleRows();
@@ -45,8 +46,7 @@ function night(zone: '+05:00' | 'Z'): SampleRows {
   for (let i = 0; i <= 240; i++) {
     const ts = parseTs(isoIn(start + i * MIN, zone)) as number;
     rows.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts, values: { p_kw: i < 240 ? 2509 : 0, running: i < 240 ? 1 : 0, fault: 0 } });
-    const meterTs = parseTs(isoIn(start + (i - 1) * MIN, zone)) as number;
-    rows.add({ site: 't1', unit: 'upg1', kind: 'upg', ts: meterTs, values: { gas_m3: 100_000 + i * perMinute } });
+    rows.add({ site: 't1', unit: 'upg1', kind: 'upg', ts, values: { gas_m3: 100_000 + i * perMinute } });
   }
   // The twin has had data since 20 November (gpu2, stopped), so the 26th and 27th are whole days of it.
   for (const ts of [Date.parse('2026-11-20T00:00:00+05:00'), Date.parse('2026-11-20T00:01:00+05:00')]) {

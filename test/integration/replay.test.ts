@@ -8,7 +8,7 @@ import { helper, siteConfig, load, tmpDir, until, api, FlowNode } from '../nodes
 import { startEmbeddedBroker, EmbeddedBroker } from '../../lib/runtime/broker';
 import { PlantSimulator, TelemetryMessage } from '../../lib/simulator';
 import { StateTracker } from '../../lib/state';
-import { onStateChange, DowntimeEvent } from '../../lib/downtime';
+import { onStateChange, DowntimeEvent, hasDowntime } from '../../lib/downtime';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
 
 const DAY_START = Date.parse('2026-11-10T00:00:00+05:00');
@@ -36,6 +36,8 @@ function liveJournal(messages: TelemetryMessage[]): string[] {
   for (const m of messages) {
     const u = m.topic.split('/')[2];
     const { ts, ...values } = m.payload as Record<string, number | string>;
+    // The journal is of gensets (the gas unit's stops lose no generation).
+    if (!hasDowntime(UNITS.find((x) => x.unit === u)!.kind)) continue;
     for (const c of trackers.get(u)!.push(Date.parse(String(ts)), values as Record<string, number>)) {
       const upd = onStateChange(c, open.get(u));
       if (upd.close) {
