@@ -30,13 +30,16 @@ describe('integration: embedded broker write-ahead log', function () {
     // First run: the twin (persistent session) acknowledges only "a"; b and c stay unacknowledged.
     const b1 = await startEmbeddedBroker(0, { walDir, log });
     const url1 = `mqtt://127.0.0.1:${b1.port}`;
-    const twin1 = await mqtt.connectAsync(url1, {
-      clientId: 'twin',
-      clean: false,
-      customHandleAcks: (_t, message, _p, done) => {
-        if (message.toString() === 'a') done(0);
-      },
+    // aedes speaks MQTT 3.1.1, where mqtt.js ignores customHandleAcks and acks every message after its
+    // 'message' event: the PUBACKs of b and c are held back at the socket instead.
+    const twin1 = await mqtt.connectAsync(url1, { clientId: 'twin', clean: false });
+    const held = new Set<number>();
+    twin1.on('message', (_t, message, packet) => {
+      if (message.toString() !== 'a' && packet.messageId !== undefined) held.add(packet.messageId);
     });
+    const client = twin1 as unknown as { _sendPacket: (p: { cmd: string; messageId?: number }, cb?: () => void, ...rest: unknown[]) => void };
+    const send = client._sendPacket.bind(twin1);
+    client._sendPacket = (p, cb, ...rest) => (p.cmd === 'puback' && p.messageId !== undefined && held.has(p.messageId) ? cb?.() : send(p, cb, ...rest));
     await twin1.subscribeAsync(FILTER, { qos: 1 });
     const pub1 = await mqtt.connectAsync(url1, { clientId: 'gateway', clean: true });
     for (const p of ['a', 'b', 'c']) await pub1.publishAsync(TOPIC, p, { qos: 1 }); // each resolves on its PUBACK
