@@ -18,18 +18,21 @@ const OUTPUT_DIR = path.join(ROOT, 'test-output');
 const PASSWORD = 'e2e-quality-pass';
 const HOUR = 3_600_000;
 
-/** Rows the page must show, around the moment the test starts (the app runs on the wall clock). */
+/**
+ * Rows the page must show, a day and more before the test starts (the app runs on the wall clock): before
+ * the one day of demo history, whose hours the rollup judges again (it replaces their counter events).
+ */
 async function seed(dataDir: string, now: number): Promise<void> {
   const db = openDb({ dataDir });
   try {
     await migrate(db);
     const iso = (ms: number) => new Date(ms).toISOString();
     // gpu1 went silent for 2 h, and its motor hours advanced by 0.5: it stood 1.5 h of them.
-    await db.query("insert into data_gaps (unit, start_ts, end_ts, verdict, run_h_advance, down_h) values ('gpu1', $1, $2, 'stopped', 0.5, 1.5)", [iso(now - 5 * HOUR), iso(now - 3 * HOUR)]);
+    await db.query("insert into data_gaps (unit, start_ts, end_ts, verdict, run_h_advance, down_h) values ('gpu1', $1, $2, 'stopped', 0.5, 1.5)", [iso(now - 30 * HOUR), iso(now - 28 * HOUR)]);
     await db.query(
       `insert into counter_events (unit, signal, ts, kind, before, after, "offset") values
         ('gpu1', 'e_kwh', $1, 'glitch', 4812345.5, 0, 0), ('gpu2', 'e_kwh', $2, 'reset', 3920011.25, 12.5, 3919998.75)`,
-      [iso(now - 2 * HOUR), iso(now - HOUR)],
+      [iso(now - 27 * HOUR), iso(now - 26 * HOUR)],
     );
     const hour = iso(Math.floor(now / HOUR) * HOUR);
     await db.query("insert into rejects_hourly (unit, hour, reason, n) values ('gpu1', $1, 'bad_ts', 4), ('', $1, 'bad_topic', 2)", [hour]);

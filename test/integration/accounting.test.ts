@@ -11,16 +11,13 @@ import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
 import { monthEconomics } from '../../lib/api/economics-report';
 import { parseTs } from '../../lib/telemetry';
 import { SiteModel } from '../../lib/site';
-import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
 import { tmpDir } from '../nodes/fixture';
-import { freshPgDatabase } from '../support/pg';
+import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
+import { testUnit } from '../support/units';
 
 const TZ = 'Asia/Yekaterinburg';
 const MIN = 60_000;
-const unit = (id: string, kind: 'gpu' | 'upg'): UnitConfig => ({
-  unit: id, name: id, kind, rated_kw: kind === 'gpu' ? 3356 : 0, plan_load_factor: 0.8, lhv_kwh_per_m3: 8.852,
-  passport: kind === 'gpu' ? JMS620_PASSPORT : [], gas_meter: kind === 'upg', timeout_s: 120, debounce_s: 10,
-});
+const unit = (id: string, kind: 'gpu' | 'upg') => testUnit(id, kind, { timeout_s: 120 });
 function site(): SiteModel {
   const s = new SiteModel('t1', 'Тест', TZ, { tariff_rub_per_kwh: [{ from: '2020-01-01', value: 6.5 }], gas_rub_per_m3: [{ from: '2020-01-01', value: 7.5 }] });
   for (const u of [unit('gpu1', 'gpu'), unit('gpu2', 'gpu'), unit('upg1', 'upg')]) s.addUnit(u);
@@ -66,24 +63,14 @@ const near = (actual: number | null, expected: number, tol: number) =>
   assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
 
 const NOW = Date.parse('2026-11-28T12:00:00+05:00');
-const targets: { name: string; open: () => Promise<Db> }[] = [
-  { name: 'PGlite', open: async () => openDb({ dataDir: tmpDir('twin-acc') }) },
-  {
-    name: 'PostgreSQL',
-    open: async () => openDb({ url: await freshPgDatabase(process.env.TEST_DATABASE_URL!, 'twin_accounting_test'), dataDir: tmpDir('twin-acc') }),
-  },
-];
 
-for (const target of targets) {
+for (const target of DB_TARGETS) {
   describe(`accounting from stored samples (${target.name})`, function () {
     this.timeout(60_000);
     let db: Db;
     before(async function () {
-      if (target.name === 'PostgreSQL' && !process.env.TEST_DATABASE_URL) {
-        console.log('      skipped: no PostgreSQL (set TEST_DATABASE_URL)');
-        this.skip();
-      }
-      db = await target.open();
+      skipWithoutDatabase(this, target);
+      db = await target.open('twin_accounting_test');
       await rolledUp(db, night('+05:00'));
     });
     after(async () => db?.close());

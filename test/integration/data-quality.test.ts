@@ -4,15 +4,14 @@
  * the period with their verdicts, counter events, rejects per unit and of unknown units.
  */
 import assert from 'node:assert/strict';
-import { openDb, Db } from '../../lib/store/db';
+import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 import { dataQualityReport } from '../../lib/api/data-quality-report';
 import { apiRoutes } from '../../lib/api/routes';
 import { ApiError } from '../../lib/api/params';
 import { SiteModel } from '../../lib/site';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
-import { tmpDir } from '../nodes/fixture';
-import { freshPgDatabase } from '../support/pg';
+import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
 
 const TZ = 'Asia/Yekaterinburg';
 const unit = (id: string, name: string, kind: 'gpu' | 'upg'): UnitConfig => ({
@@ -75,24 +74,14 @@ async function seed(db: Db): Promise<void> {
   await db.query('insert into unit_last_sample (unit, ts) values ($1, $2), ($3, $4)', ['gpu1', at('2026-11-28T11:59:30'), 'gpu2', at('2026-11-27T20:00:00')]);
 }
 
-const targets: { name: string; open: () => Promise<Db> }[] = [
-  { name: 'PGlite', open: async () => openDb({ dataDir: tmpDir('twin-quality') }) },
-  {
-    name: 'PostgreSQL',
-    open: async () => openDb({ url: await freshPgDatabase(process.env.TEST_DATABASE_URL!, 'twin_quality_test'), dataDir: tmpDir('twin-quality') }),
-  },
-];
 
-for (const target of targets) {
+for (const target of DB_TARGETS) {
   describe(`data-quality report (${target.name})`, function () {
     this.timeout(60_000);
     let db: Db;
     before(async function () {
-      if (target.name === 'PostgreSQL' && !process.env.TEST_DATABASE_URL) {
-        console.log('      skipped: no PostgreSQL (set TEST_DATABASE_URL)');
-        this.skip();
-      }
-      db = await target.open();
+      skipWithoutDatabase(this, target);
+      db = await target.open('twin_quality_test');
       await seed(db);
     });
     after(async () => db?.close());

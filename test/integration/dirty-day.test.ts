@@ -5,17 +5,16 @@
  * counter starts again at 12 h (controller replaced). PGlite, and PostgreSQL in CI.
  */
 import assert from 'node:assert/strict';
-import { openDb, Db } from '../../lib/store/db';
+import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 import { insertSamples, SampleRows } from '../../lib/store/samples';
 import { HourlyRollup } from '../../lib/store/rollup';
 import { accountingReport } from '../../lib/api/accounting-report';
 import { counterReadings } from '../../lib/store/maintenance-store';
 import { SiteModel } from '../../lib/site';
-import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
 import { Sample } from '../../lib/telemetry';
-import { tmpDir } from '../nodes/fixture';
-import { freshPgDatabase } from '../support/pg';
+import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
+import { testUnit } from '../support/units';
 
 const TZ = 'Asia/Yekaterinburg';
 const MIN = 60_000;
@@ -23,10 +22,7 @@ const DAY0 = Date.parse('2026-11-26T00:00:00+05:00');
 const NOW = Date.parse('2026-11-28T12:00:00+05:00');
 const at = (hh: number, mm = 0) => DAY0 + (hh * 60 + mm) * MIN;
 
-const unit = (id: string, kind: 'gpu' | 'upg'): UnitConfig => ({
-  unit: id, name: id, kind, rated_kw: kind === 'gpu' ? 3356 : 0, plan_load_factor: 0.8, lhv_kwh_per_m3: 8.852,
-  passport: kind === 'gpu' ? JMS620_PASSPORT : [], gas_meter: kind === 'upg', timeout_s: 120, debounce_s: 10,
-});
+const unit = (id: string, kind: 'gpu' | 'upg') => testUnit(id, kind, { timeout_s: 120 });
 function site(): SiteModel {
   const s = new SiteModel('t1', 'Тест', TZ, { tariff_rub_per_kwh: [{ from: '2020-01-01', value: 6.5 }], gas_rub_per_m3: [{ from: '2020-01-01', value: 7.5 }] });
   for (const u of [unit('gpu1', 'gpu'), unit('gpu2', 'gpu'), unit('upg1', 'upg')]) s.addUnit(u);
@@ -67,21 +63,14 @@ async function store(db: Db, samples: Sample[]): Promise<void> {
 const near = (actual: number | null | undefined, expected: number, tol: number) =>
   assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
 
-const targets: { name: string; open: (name: string) => Promise<Db> }[] = [
-  { name: 'PGlite', open: async () => openDb({ dataDir: tmpDir('twin-dirty') }) },
-  { name: 'PostgreSQL', open: async (name) => openDb({ url: await freshPgDatabase(process.env.TEST_DATABASE_URL!, name), dataDir: tmpDir('twin-dirty') }) },
-];
 
-for (const target of targets) {
+for (const target of DB_TARGETS) {
   describe(`a dirty day gives the clean day's figures (${target.name})`, function () {
     this.timeout(120_000);
     let clean: Db;
     let dirty: Db;
     before(async function () {
-      if (target.name === 'PostgreSQL' && !process.env.TEST_DATABASE_URL) {
-        console.log('      skipped: no PostgreSQL (set TEST_DATABASE_URL)');
-        this.skip();
-      }
+      skipWithoutDatabase(this, target);
       [clean, dirty] = [await target.open('twin_dirty_clean'), await target.open('twin_dirty_dirty')];
       for (const db of [clean, dirty]) await migrate(db);
       const c = day(false);

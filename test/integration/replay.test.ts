@@ -9,16 +9,12 @@ import { startEmbeddedBroker, EmbeddedBroker } from '../../lib/runtime/broker';
 import { PlantSimulator, TelemetryMessage } from '../../lib/simulator';
 import { StateTracker } from '../../lib/state';
 import { onStateChange, DowntimeEvent, hasDowntime } from '../../lib/downtime';
-import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
+import { testUnit } from '../support/units';
 
 const DAY_START = Date.parse('2026-11-10T00:00:00+05:00');
 const STEP_MS = 30_000;
 
-const unit = (id: string, kind: 'gpu' | 'upg'): UnitConfig => ({
-  unit: id, name: id, kind, rated_kw: kind === 'gpu' ? 3356 : 0, plan_load_factor: 0.8, lhv_kwh_per_m3: 8.852,
-  passport: kind === 'gpu' ? JMS620_PASSPORT : [], gas_meter: kind === 'upg', timeout_s: 60, debounce_s: 10,
-});
-const UNITS = [unit('gpu1', 'gpu'), unit('gpu2', 'gpu'), unit('upg1', 'upg')];
+const UNITS = [testUnit('gpu1', 'gpu'), testUnit('gpu2', 'gpu'), testUnit('upg1', 'upg')];
 
 /** A simulated day: gpu1 base load with frequent faults, gpu2 in reserve (stopped all day). */
 function day(): TelemetryMessage[] {

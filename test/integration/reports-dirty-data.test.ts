@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { openDb, Db } from '../../lib/store/db';
+import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
 import { downtimeReport } from '../../lib/api/downtime-report';
@@ -14,9 +14,8 @@ import { monthEconomics } from '../../lib/api/economics-report';
 import { apiRoutes } from '../../lib/api/routes';
 import { exportWorkbook } from '../../lib/api/export-xlsx';
 import { SiteModel } from '../../lib/site';
-import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
-import { tmpDir } from '../nodes/fixture';
-import { freshPgDatabase } from '../support/pg';
+import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
+import { testUnit } from '../support/units';
 
 const TZ = 'Asia/Yekaterinburg'; // +05:00, no DST
 const HOUR = 3_600_000;
@@ -25,10 +24,7 @@ const local = (text: string) => Date.parse(`${text}+05:00`);
 
 function site(): SiteModel {
   const s = new SiteModel('t1', 'Тест', TZ, { tariff_rub_per_kwh: [{ from: '2020-01-01', value: 6.5 }], gas_rub_per_m3: [{ from: '2020-01-01', value: 7.5 }] });
-  const unit = (id: string, kind: 'gpu' | 'upg'): UnitConfig => ({
-    unit: id, name: id.toUpperCase(), kind, rated_kw: kind === 'gpu' ? 3356 : 0, plan_load_factor: 0.8, lhv_kwh_per_m3: 8.852,
-    passport: kind === 'gpu' ? JMS620_PASSPORT : [], gas_meter: kind === 'upg', timeout_s: 60, debounce_s: 10,
-  });
+  const unit = (id: string, kind: 'gpu' | 'upg') => testUnit(id, kind, { timeout_s: 60, name: id.toUpperCase() });
   for (const u of [unit('gpu1', 'gpu'), unit('gpu2', 'gpu'), unit('upg1', 'upg')]) s.addUnit(u);
   return s;
 }
@@ -52,24 +48,14 @@ async function insertHours(db: Db, rows: HourRow[]): Promise<void> {
 const near = (actual: number | null | undefined, expected: number, tol: number) =>
   assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
 
-const targets: { name: string; open: () => Promise<Db> }[] = [
-  { name: 'PGlite', open: async () => openDb({ dataDir: tmpDir('twin-dirty') }) },
-  {
-    name: 'PostgreSQL',
-    open: async () => openDb({ url: await freshPgDatabase(process.env.TEST_DATABASE_URL!, 'twin_dirty_reports_test'), dataDir: tmpDir('twin-dirty') }),
-  },
-];
 
-for (const target of targets) {
+for (const target of DB_TARGETS) {
   describe(`reports over dirty data (${target.name})`, function () {
     this.timeout(60_000);
     let db: Db;
     before(async function () {
-      if (target.name === 'PostgreSQL' && !process.env.TEST_DATABASE_URL) {
-        console.log('      skipped: no PostgreSQL (set TEST_DATABASE_URL)');
-        this.skip();
-      }
-      db = await target.open();
+      skipWithoutDatabase(this, target);
+      db = await target.open('twin_dirty_reports_test');
       await migrate(db);
       await insertHours(db, [
         // 26 Nov, gpu1: in service 00–02 and 06–24 (20 h), 3 500 kWh an hour by its own meter; nothing

@@ -5,7 +5,7 @@
  * for the arithmetic). On PGlite and, when TEST_DATABASE_URL is set, on PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { openDb, Db } from '../../lib/store/db';
+import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 import { insertSamples, SampleRows } from '../../lib/store/samples';
 import { HourlyRollup } from '../../lib/store/rollup';
@@ -15,8 +15,7 @@ import { downtimeReport } from '../../lib/api/downtime-report';
 import { parsePeriod } from '../../lib/api/params';
 import { SiteModel } from '../../lib/site';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
-import { tmpDir } from '../nodes/fixture';
-import { freshPgDatabase } from '../support/pg';
+import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
 
 const TZ = 'America/Santiago';
 const MIN = 60_000;
@@ -59,26 +58,16 @@ async function seeded(db: Db): Promise<void> {
 const near = (actual: number | null, expected: number, tol: number, what = '') =>
   assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${what} ${actual} ≠ ${expected} ± ${tol}`);
 
-const targets: { name: string; open: () => Promise<Db> }[] = [
-  { name: 'PGlite', open: async () => openDb({ dataDir: tmpDir('twin-santiago') }) },
-  {
-    name: 'PostgreSQL',
-    open: async () => openDb({ url: await freshPgDatabase(process.env.TEST_DATABASE_URL!, 'twin_santiago_test'), dataDir: tmpDir('twin-santiago') }),
-  },
-];
 
-for (const target of targets) {
+for (const target of DB_TARGETS) {
   describe(`reports over 2026-09-06 in America/Santiago, a day without midnight (${target.name})`, function () {
     this.timeout(60_000);
     let db: Db;
     // from=to=2026-09-06 as the API reads it: the whole 23-hour local day
     const period = parsePeriod({ from: '2026-09-06', to: '2026-09-06' }, TZ);
     before(async function () {
-      if (target.name === 'PostgreSQL' && !process.env.TEST_DATABASE_URL) {
-        console.log('      skipped: no PostgreSQL (set TEST_DATABASE_URL)');
-        this.skip();
-      }
-      db = await target.open();
+      skipWithoutDatabase(this, target);
+      db = await target.open('twin_santiago_test');
       await seeded(db);
     });
     after(async () => db?.close());

@@ -2,25 +2,13 @@ import assert from 'node:assert/strict';
 import { rollupUnit, allocateGas, specific, overburn, TimedValues } from '../../lib/accounting';
 import { counterStep } from '../../lib/counter';
 import { toStandardM3 } from '../../lib/gas';
-import { JMS620_PASSPORT, JMS620_LHV_KWH_PER_M3, UnitConfig } from '../../lib/units';
+import { JMS620_LHV_KWH_PER_M3, UnitConfig } from '../../lib/units';
+import { jms620 } from '../support/units';
 
 const T0 = Date.parse('2026-11-27T00:00:00+05:00');
 const MIN = 60_000;
 const HOUR = 3_600_000;
 
-const jms620 = (unit = 'gpu1', extra: Partial<UnitConfig> = {}): UnitConfig => ({
-  unit,
-  name: unit,
-  kind: 'gpu',
-  rated_kw: 3356,
-  plan_load_factor: 0.8,
-  lhv_kwh_per_m3: JMS620_LHV_KWH_PER_M3,
-  passport: JMS620_PASSPORT,
-  gas_meter: false,
-  timeout_s: 120,
-  debounce_s: 10,
-  ...extra,
-});
 
 /** One sample a minute from t0 for `minutes` minutes (minutes + 1 samples), values from f(i). */
 function everyMinute(t0: number, minutes: number, f: (i: number) => Record<string, number>): TimedValues[] {

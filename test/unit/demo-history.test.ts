@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { demoHistory } from '../../lib/demo-history';
-import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
+import { testUnit } from '../support/units';
 
-const unit = (id: string, kind: 'gpu' | 'upg'): UnitConfig => ({
-  unit: id, name: id, kind, rated_kw: kind === 'gpu' ? 3356 : 0, plan_load_factor: 0.8, lhv_kwh_per_m3: 8.852,
-  passport: kind === 'gpu' ? JMS620_PASSPORT : [], gas_meter: kind === 'upg', timeout_s: 60, debounce_s: 10,
-});
 
 describe('the demo history of the simulated plant', () => {
   const from = Date.parse('2026-11-27T00:00:00+05:00');
   const h = demoHistory(
-    { site: 'd1', seed: 1, units: [unit('gpu1', 'gpu'), unit('gpu2', 'gpu'), unit('upg1', 'upg')], reserve: ['gpu2'], faultRatePerHour: 0, tz: 'Asia/Yekaterinburg' },
+    { site: 'd1', seed: 1, units: [testUnit('gpu1', 'gpu'), testUnit('gpu2', 'gpu'), testUnit('upg1', 'upg')], reserve: ['gpu2'], faultRatePerHour: 0, tz: 'Asia/Yekaterinburg' },
     from,
     from + 2 * 3_600_000,
     60_000,

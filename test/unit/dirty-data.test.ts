@@ -7,24 +7,13 @@ import fc from 'fast-check';
 import { rollupUnit, siteGasCapM3h, TimedValues, allocateGas, readRange, Reading, COUNTER_SIGNALS } from '../../lib/accounting';
 import { StateTracker } from '../../lib/state';
 import { judgeGap } from '../../lib/gap';
-import { JMS620_PASSPORT, JMS620_LHV_KWH_PER_M3, UnitConfig } from '../../lib/units';
+import { JMS620_LHV_KWH_PER_M3, UnitConfig } from '../../lib/units';
+import { jms620 } from '../support/units';
 
 const T0 = Date.parse('2026-11-27T00:00:00+05:00');
 const MIN = 60_000;
 const HOUR = 3_600_000;
 
-const jms620 = (unit = 'gpu1'): UnitConfig => ({
-  unit,
-  name: unit,
-  kind: 'gpu',
-  rated_kw: 3356,
-  plan_load_factor: 0.8,
-  lhv_kwh_per_m3: JMS620_LHV_KWH_PER_M3,
-  passport: JMS620_PASSPORT,
-  gas_meter: false,
-  timeout_s: 120,
-  debounce_s: 10,
-});
 const upg: UnitConfig = { ...jms620('upg1'), kind: 'upg', rated_kw: 0, passport: [] };
 
 const near = (actual: number | null | undefined, expected: number, tol = 1e-6) =>
