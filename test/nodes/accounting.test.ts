@@ -41,7 +41,7 @@ describe('twin-accounting and twin-gas nodes', function () {
       const res = await api().get('/api/v1/accounting?from=2026-11-26&to=2026-11-26&step=day');
       const row = res.body.rows?.find((r: any) => r.unit === 'gpu1');
       return row && row.kwh > 800 ? res.body : undefined;
-    }, 20_000, 'the rollup');
+    }, 50_000, 'the rollup'); // PGlite's first open alone takes ~5 s here, several times that on a loaded machine
     const gpu1 = report.rows.find((r: any) => r.unit === 'gpu1');
     assert.equal(gpu1.kwh, 829);
     assert.equal(gpu1.gas_source, 'passport');
@@ -62,7 +62,7 @@ describe('twin-accounting and twin-gas nodes', function () {
     const accounting = await until(async () => {
       const res = await api().get(`/api/v1/accounting?${period}&step=day`);
       return res.body.totals?.kwh > 800 ? res.body : undefined;
-    }, 20_000, 'the rollup');
+    }, 50_000, 'the rollup'); // PGlite's first open alone takes ~5 s here, several times that on a loaded machine
     assert.equal(accounting.totals.kwh, 836.333);
     const res = await api().get(`/api/v1/export.xlsx?${period}`).buffer(true).parse((r: any, cb: any) => {
       const chunks: Buffer[] = [];
