@@ -69,6 +69,25 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
 
+/**
+ * Gives each test of the calling suite a fresh embedded data folder (PGlite, context) and unloads its
+ * flows after it; returns the folder of the running test.
+ */
+export function freshDataDirEach(prefix: string): () => string {
+  let dir = '';
+  const saved = { ...process.env };
+  beforeEach(() => {
+    dir = tmpDir(prefix);
+    process.env.TWIN_DATA_DIR = dir;
+    delete process.env.DATABASE_URL;
+  });
+  afterEach(async () => {
+    await helper.unload();
+    process.env = { ...saved };
+  });
+  return () => dir;
+}
+
 /** Polls until check() returns a truthy value. */
 export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const end = Date.now() + timeoutMs;

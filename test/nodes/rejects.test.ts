@@ -1,6 +1,6 @@
 /** twin-normalize with a database: rejected messages counted per unit, hour and reason in rejects_hourly. */
 import assert from 'node:assert/strict';
-import { helper, siteConfig, load, tmpDir, FlowNode } from './fixture';
+import { helper, siteConfig, load, freshDataDirEach, FlowNode } from './fixture';
 import { openDb } from '../../lib/store/db';
 import { HOUR_MS } from '../../lib/accounting';
 
@@ -8,18 +8,7 @@ const topic = (unit: string) => `energy/t1/${unit}/telemetry`;
 
 describe('twin-normalize: rejects kept in the database', function () {
   this.timeout(60_000);
-  let dataDir: string;
-  const savedEnv = { ...process.env };
-
-  beforeEach(() => {
-    dataDir = tmpDir('twin-rejects');
-    process.env.TWIN_DATA_DIR = dataDir;
-    delete process.env.DATABASE_URL;
-  });
-  afterEach(async () => {
-    await helper.unload();
-    process.env = { ...savedEnv };
-  });
+  const dataDir = freshDataDirEach('twin-rejects');
 
   function flow(): FlowNode[] {
     return [
@@ -39,7 +28,7 @@ describe('twin-normalize: rejects kept in the database', function () {
   }
 
   async function stored(): Promise<{ unit: string; reason: string; hour: number; n: number }[]> {
-    const db = openDb({ dataDir });
+    const db = openDb({ dataDir: dataDir() });
     try {
       const rows = await db.query<{ unit: string; reason: string; ms: number; n: string }>(
         'select unit, reason, (extract(epoch from hour) * 1000)::float8 as ms, n from rejects_hourly order by unit, reason, hour',

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { helper, siteConfig, collect, load, tmpDir, until, api, FlowNode } from './fixture';
+import { helper, siteConfig, collect, load, freshDataDirEach, until, api, FlowNode } from './fixture';
 import { openDb, Db } from '../../lib/store/db';
 
 const T0 = Date.parse('2026-11-27T03:00:00Z');
 
 describe('twin-store, twin-database, twin-fleet, twin-api nodes (embedded PGlite)', function () {
   this.timeout(60_000);
-  let dataDir: string;
-  const savedEnv = { ...process.env };
-
-  beforeEach(() => {
-    dataDir = tmpDir('twin-store');
-    process.env.TWIN_DATA_DIR = dataDir;
-    delete process.env.DATABASE_URL;
-  });
-  afterEach(async () => {
-    await helper.unload();
-    process.env = { ...savedEnv };
-  });
+  const dataDir = freshDataDirEach('twin-store');
 
   function flow(): FlowNode[] {
     return [
@@ -35,7 +24,7 @@ describe('twin-store, twin-database, twin-fleet, twin-api nodes (embedded PGlite
   /** Reads the stored rows once the flow has let go of PGlite (it allows one owner of its folder). */
   async function storedRows(): Promise<{ samples: any[]; states: any[] }> {
     await helper.unload();
-    const db: Db = openDb({ dataDir });
+    const db: Db = openDb({ dataDir: dataDir() });
     try {
       const samples = await db.query('select unit, signal, extract(epoch from ts) * 1000 as ms, value from samples order by unit, signal, ts');
       const states = await db.query('select unit, state, prev, extract(epoch from since) * 1000 as ms from state_changes order by unit, since');
