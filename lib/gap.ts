@@ -24,9 +24,11 @@ export function judgeGap(from: number, to: number, runHBefore: number | undefine
   const gapH = (to - from) / 3_600_000;
   if (runHBefore === undefined || runHAfter === undefined || !(gapH > 0)) return { verdict: 'unknown' };
   const advance = runHAfter - runHBefore;
-  // A counter that fell was reset or glitched: it proves nothing about this silence.
+  // A counter that fell was reset or glitched: it proves nothing about this silence, nor one that rose more.
   if (advance < 0) return { verdict: 'unknown' };
   const tolerance = Math.max(GAP_RAN_SHARE * gapH, GAP_RAN_HOURS);
+  // More than the silence lasted: one side is a glitch (a 0 read before it), not proof of running.
+  if (advance > gapH + tolerance) return { verdict: 'unknown' };
   if (advance >= gapH - tolerance) return { verdict: 'ran', advance_h: advance, down_h: 0, run_share: 1 };
   const ran = advance <= tolerance ? 0 : advance;
   return { verdict: 'stopped', advance_h: advance, down_h: gapH - ran, run_share: ran / gapH };

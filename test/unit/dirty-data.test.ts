@@ -145,8 +145,12 @@ describe('dirty data: a silence judged by run_h', () => {
     near(stopped.down_h, 1, 1e-9);
     near(stopped.run_share, 0.5, 1e-9);
     assert.deepEqual(judgeGap(at(0), at(120), undefined, 101), { verdict: 'unknown' });
-    // A counter that fell (reset) proves nothing.
+    // A counter that fell (reset) proves nothing; nor one that rose more than the 2 h (a 0 read before the silence).
     assert.deepEqual(judgeGap(at(0), at(120), 100, 3), { verdict: 'unknown' });
+    assert.deepEqual(judgeGap(at(0), at(120), 0, 30_002), { verdict: 'unknown' });
+    // 2 h + 1.2 min (1 %) is still "ran"; 2 h + 2 min is not.
+    assert.equal(judgeGap(at(0), at(120), 100, 102.02).verdict, 'ran');
+    assert.equal(judgeGap(at(0), at(120), 100, 102 + 2 / 60).verdict, 'unknown');
   });
 
   it('ran through a 2 h silence: no change, no downtime', () => {
