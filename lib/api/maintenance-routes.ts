@@ -23,11 +23,13 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/maintenance',
+      role: 'viewer',
       handle: async () => maintenanceReport(await ctx.db(), site, ctx.now()),
     },
     {
       method: 'get',
       path: '/api/v1/maintenance/:unit/service',
+      role: 'viewer',
       handle: async ({ params }) => {
         unitProgram(params.unit);
         return { records: await listServiceRecords(await ctx.db(), params.unit) };
@@ -36,6 +38,7 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
     {
       method: 'post',
       path: '/api/v1/maintenance/:unit/service',
+      role: 'operator',
       handle: async ({ params, body, user }) => {
         const program = unitProgram(params.unit);
         const b = (body ?? {}) as { service?: unknown; run_h?: unknown; date?: unknown; comment?: unknown };

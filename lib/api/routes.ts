@@ -18,6 +18,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
 import { parsePlanCsv, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
+import type { Role } from '../runtime/auth';
 
 export interface ApiRequest {
   query: Record<string, unknown>;
@@ -29,6 +30,8 @@ export interface ApiRequest {
 export interface Route {
   method: 'get' | 'post';
   path: string;
+  /** who may call it: reads the director (viewer), journal and plan the operator, settings the admin */
+  role: Role;
   handle(req: ApiRequest): Promise<unknown>;
 }
 
@@ -57,10 +60,11 @@ export function apiRoutes(ctx: ApiContext): Route[] {
   const { site } = ctx;
   const known = (u: string) => Boolean(site.unit(u));
   return [
-    { method: 'get', path: '/api/v1/fleet', handle: async () => site.fleet(ctx.now()) },
+    { method: 'get', path: '/api/v1/fleet', role: 'viewer', handle: async () => site.fleet(ctx.now()) },
     {
       method: 'get',
       path: '/api/v1/site',
+      role: 'viewer',
       handle: async () => {
         // Without a database the config nodes' figures are still worth showing.
         const economics = await ctx.db().then((db) => siteEconomics(db, site), () => site.economics);
@@ -70,6 +74,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/downtime',
+      role: 'viewer',
       handle: async ({ query }) => {
         const { from, to } = parsePeriod(query, site.tz);
         return downtimeReport(await ctx.db(), site, from, to, parseUnit(query, known), ctx.now());
@@ -78,6 +83,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/accounting',
+      role: 'viewer',
       handle: async ({ query }) => {
         const { from, to } = parsePeriod(query, site.tz);
         const step = query.step ?? 'day';
@@ -88,6 +94,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/data-quality',
+      role: 'viewer',
       handle: async ({ query }) => {
         const { from, to } = parsePeriod(query, site.tz);
         return dataQualityReport(await ctx.db(), site, from, to, ctx.now());
@@ -96,6 +103,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/oee',
+      role: 'viewer',
       handle: async ({ query }) => {
         const { from, to } = parsePeriod(query, site.tz);
         return oeeReport(await ctx.db(), site, from, to, ctx.now());
@@ -104,6 +112,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'post',
       path: '/api/v1/downtime/:id/reason',
+      role: 'operator',
       handle: async ({ params, body, user }) => {
         const id = Number(params.id);
         const b = (body ?? {}) as { reason?: unknown; comment?: unknown };
@@ -123,6 +132,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/plan',
+      role: 'viewer',
       handle: async ({ query }) => {
         const { from, to } = parsePeriod(query, site.tz);
         const plan = await planKwh(await ctx.db(), localDate(from, site.tz), localDate(to - 1, site.tz));
@@ -132,6 +142,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'post',
       path: '/api/v1/plan',
+      role: 'operator',
       handle: async ({ body }) => {
         let rows: PlanRow[];
         if (typeof body === 'string') {
@@ -155,6 +166,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/economics',
+      role: 'viewer',
       handle: async ({ query }) => {
         const now = ctx.now();
         if (query.year !== undefined) {
@@ -170,6 +182,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'get',
       path: '/api/v1/export.xlsx',
+      role: 'viewer',
       handle: async ({ query }) => {
         const { from, to } = parsePeriod(query, site.tz);
         const name = `energy-twin_${site.site}_${localDate(from, site.tz)}_${localDate(to - 1, site.tz)}.xlsx`;
@@ -179,6 +192,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: 'post',
       path: '/api/v1/settings/prices',
+      role: 'admin',
       handle: async ({ body, user }) => {
         const b = (body ?? {}) as { kind?: unknown; from?: unknown; value?: unknown };
         const value = typeof b.value === 'string' ? parseNumberField(b.value, NaN) : b.value;

@@ -6,7 +6,12 @@ import { Authenticator, Role, atLeast, requiredRole } from './auth';
 const REALM = 'Basic realm="Energy Twin", charset="UTF-8"';
 const ROLE_RU: Record<Role, string> = { viewer: 'директора (просмотр)', operator: 'оператора', admin: 'администратора' };
 
-/** Express middleware: 401 without a valid login, 403 when the role is not enough. */
+/** Why a login may not do what it asked. */
+export function roleRefusal(needed: Role, role: Role): string {
+  return `недостаточно прав: нужен вход ${ROLE_RU[needed]}, у вас — ${ROLE_RU[role]} / role ${needed} required`;
+}
+
+/** Express middleware: 401 without a valid login, 403 when the role is below what any such request needs. */
 export function httpAuth(auth: Authenticator) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const creds = parseBasic(req);
@@ -20,9 +25,9 @@ export function httpAuth(auth: Authenticator) {
           res.status(401).set('WWW-Authenticate', REALM).json({ error: 'неверный логин или пароль / wrong login or password' });
           return;
         }
-        const needed = requiredRole(req.method, req.path);
+        const needed = requiredRole(req.method);
         if (!atLeast(role, needed)) {
-          res.status(403).json({ error: `недостаточно прав: нужен вход ${ROLE_RU[needed]}, у вас — ${ROLE_RU[role]} / role ${needed} required` });
+          res.status(403).json({ error: roleRefusal(needed, role) });
           return;
         }
         Object.assign(req, { twinRole: role, twinUser: creds.name });

@@ -3,6 +3,8 @@ import { NodeAPI, Node, requireSite, registerTwinNode } from '../red';
 import { SiteNode, DatabaseNode, DbLease } from '../config-types';
 import { apiRoutes, ApiContext, FileReply } from '../../lib/api/routes';
 import { ApiError } from '../../lib/api/params';
+import { Role, atLeast } from '../../lib/runtime/auth';
+import { roleRefusal } from '../../lib/runtime/http-auth';
 
 interface ApiConfig {
   site: string;
@@ -37,7 +39,13 @@ export = (RED: NodeAPI) =>
     const routes = apiRoutes(ctx);
     for (const route of routes) {
       RED.httpNode[route.method](route.path, ...(route.method === 'post' ? parseBody : []), (req: Request, res: Response) => {
-        const user = (req as Request & { twinUser?: string }).twinUser ?? 'anonymous';
+        const { twinUser, twinRole } = req as Request & { twinUser?: string; twinRole?: Role };
+        // The route's own role decides, whatever case or form of its path matched (the login layer sets twinRole).
+        if (twinRole !== undefined && !atLeast(twinRole, route.role)) {
+          res.status(403).json({ error: roleRefusal(route.role, twinRole) });
+          return;
+        }
+        const user = twinUser ?? 'anonymous';
         route.handle({ query: req.query as Record<string, unknown>, params: req.params, body: req.body, user }).then(
           (body) => {
             if (body instanceof FileReply) {
