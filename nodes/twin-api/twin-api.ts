@@ -5,6 +5,7 @@ import { apiRoutes, ApiContext, FileReply } from '../../lib/api/routes';
 import { ApiError } from '../../lib/api/params';
 import { Role, atLeast } from '../../lib/runtime/auth';
 import { roleRefusal } from '../../lib/runtime/http-auth';
+import { writeGuard } from '../../lib/runtime/write-guard';
 
 interface ApiConfig {
   site: string;
@@ -18,7 +19,7 @@ function removeRoutes(RED: NodeAPI, paths: string[]): void {
   router.stack = router.stack.filter((layer) => !(layer.route && paths.includes(layer.route.path)));
 }
 
-const parseBody = [express.json({ limit: '1mb' }), express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' })];
+const parseBody = [writeGuard, express.json({ limit: '1mb' }), express.text({ type: 'text/csv', limit: '2mb' })];
 
 /** The REST API of DESIGN.md ("REST API (out)") for one site. */
 export = (RED: NodeAPI) =>

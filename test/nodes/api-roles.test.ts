@@ -53,4 +53,19 @@ describe('REST rights: every route × role × path variant', function () {
     // 15 routes × 4 variants × 3 roles
     assert.equal(checked, routes.length * 12);
   });
+
+  it('refuses a cross-site write and a form\'s text/plain body on every write route', async () => {
+    await load([...siteConfig(), { id: 'db', type: 'twin-database', retentionDays: '36500' }, { id: 'api', type: 'twin-api', site: 'site', database: 'db' }]);
+    const request = require('supertest')(red.httpNode);
+    const routes = apiRoutes({ site: new SiteModel('t1', 'Тест', 'Asia/Yekaterinburg', { tariff_rub_per_kwh: [], gas_rub_per_m3: [] }), db: () => Promise.reject(new ApiError(503, '')), now: () => 0 });
+    const writes = routes.filter((r) => r.method === 'post');
+    assert.equal(writes.length, 4);
+    for (const route of writes) {
+      const path = route.path.replace(':id', '1').replace(':unit', 'gpu1');
+      // What <form enctype="text/plain" action=".../api/v1/plan"> on another site sends with the cached login.
+      await request.post(path).set('content-type', 'text/plain').send('gpu1;2026-12-01;1000').expect(415);
+      await request.post(path).set('content-type', 'application/json').set('sec-fetch-site', 'cross-site').send('{}').expect(403);
+      await request.post(path).set('content-type', 'application/json').set('origin', 'https://evil.example').send('{}').expect(403);
+    }
+  });
 });
