@@ -2,9 +2,24 @@
 import type { Request, Response, NextFunction } from 'express';
 import parseBasic from 'basic-auth';
 import { Authenticator, Role, atLeast, requiredRole } from './auth';
+import { crossSiteRefusal } from './write-guard';
 
 const REALM = 'Basic realm="Energy Twin", charset="UTF-8"';
 const ROLE_RU: Record<Role, string> = { viewer: 'директора (просмотр)', operator: 'оператора', admin: 'администратора' };
+
+/**
+ * Headers that keep the twin's pages out of other sites' frames (clickjacking of the journal's buttons)
+ * and stop browsers from guessing content types.
+ */
+export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'Content-Security-Policy': "frame-ancestors 'self'",
+    'X-Frame-Options': 'SAMEORIGIN',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+  });
+  next();
+}
 
 /** Why a login may not do what it asked. */
 export function roleRefusal(needed: Role, role: Role): string {
@@ -44,6 +59,12 @@ export function httpAuth(auth: Authenticator) {
  */
 export function socketAuth(auth: Authenticator) {
   return (socket: { request: { headers: Record<string, string | string[] | undefined> } }, next: (err?: Error) => void): void => {
+    // A page of another site opens the socket with the browser's cached login: its Origin tells.
+    const crossSite = crossSiteRefusal(socket.request.headers);
+    if (crossSite) {
+      next(new Error(crossSite));
+      return;
+    }
     const creds = parseBasic({ headers: socket.request.headers } as never);
     if (!creds) {
       next(new Error('нужен вход / login required'));

@@ -8,7 +8,7 @@ import express from 'express';
 import { readEnv, TwinEnv } from './env';
 import { startEmbeddedBroker, EmbeddedBroker } from './broker';
 import { loadUsers, Authenticator } from './auth';
-import { httpAuth, socketAuth, editorAuth } from './http-auth';
+import { httpAuth, socketAuth, editorAuth, securityHeaders } from './http-auth';
 import { startDemoOnec } from '../onec/demo';
 import { openDb } from '../store/db';
 import { migrate } from '../store/schema';
@@ -58,6 +58,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const app = express();
   const server = http.createServer(app);
   RED.init(server, settings);
+  app.use(securityHeaders);
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, httpAuth(auth), RED.httpNode);
   try {

@@ -145,6 +145,13 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     assert.match(await connect({}), /^refused: нужен вход/);
     assert.match(await connect({ authorization: 'Basic ' + Buffer.from('director:nope-nope').toString('base64') }), /^refused: неверный логин/);
     assert.equal(await connect({ authorization: basic('director') }), 'connected');
+    // A page of another site, with the browser's cached login, is refused too.
+    assert.match(await connect({ authorization: basic('director'), origin: 'https://evil.example' }), /^refused: запрос со страницы https:\/\/evil\.example/);
+    // The pages may not be framed by another site, nor their types guessed.
+    const page = await fetch(`${base}/dashboard/`, { headers: { authorization: basic('director') } });
+    assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'self'");
+    assert.equal(page.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
   });
 
   it('serves the simulated plant: 4 gensets and the gas unit, all reporting', function () {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeRefusal } from '../../lib/runtime/write-guard';
+import { writeRefusal, crossSiteRefusal } from '../../lib/runtime/write-guard';
 
 const json = { 'content-type': 'application/json', host: 'twin.local:1880' };
 
@@ -22,5 +22,12 @@ describe('writes a hostile page cannot forge', () => {
     assert.match(plain!.error, /application\/json или text\/csv/);
     assert.equal(writeRefusal({ 'content-type': 'application/x-www-form-urlencoded', host: 'twin.local:1880' })?.status, 415);
     assert.equal(writeRefusal({ host: 'twin.local:1880' })?.status, 415);
+  });
+
+  it('a read or the dashboard socket: only the site marks decide, tools pass', () => {
+    assert.equal(crossSiteRefusal({ host: 'twin.local:1880' }), undefined);
+    assert.equal(crossSiteRefusal({ host: 'twin.local:1880', origin: 'http://twin.local:1880' }), undefined);
+    assert.match(crossSiteRefusal({ host: 'twin.local:1880', origin: 'https://evil.example' }) ?? '', /evil\.example/);
+    assert.ok(crossSiteRefusal({ host: 'twin.local:1880', 'sec-fetch-site': 'cross-site' }));
   });
 });
