@@ -263,8 +263,8 @@ export function rollupUnit(unit: UnitConfig, start: number, end: number, samples
 
   // Gas: a corrected counter, else a raw counter with pressure and temperature, else the flow's integral.
   const gasCap = gpu ? gasM3h(unit.passport, unit.lhv_kwh_per_m3, unit.rated_kw) * CAP_MARGIN : opts.gasCapM3h;
-  const gasEstimate = (a: number, b: number) => (samples.some((s) => s.values.flow_m3h !== undefined) ? flowLine.between(a, b) : gpu ? passportLine.between(a, b) : undefined);
   const hasFlow = samples.some((s) => s.values.flow_m3h !== undefined);
+  const gasEstimate = (a: number, b: number) => (hasFlow ? flowLine.between(a, b) : gpu ? passportLine.between(a, b) : undefined);
   let meter_m3: number | null = null;
   const corrected = note('gas_m3', count('gas_m3', gasCap, gasEstimate));
   if (corrected.bracket) meter_m3 = corrected.amount + outsideBracket(flowLine, corrected.bracket);

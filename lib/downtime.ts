@@ -28,9 +28,12 @@ export function hasDowntime(kind: UnitKind | undefined): boolean {
   return kind === 'gpu';
 }
 
+/** A silence no counter judged: its hours are unknown, its loss only possible (DESIGN.md "Dirty data"). */
+export const UNKNOWN_CATEGORY: Category = 'nodata';
+
 /** Before an operator says why: a fault is forced, a stop unplanned, a silence no counter judged «нет данных». */
 export function defaultCategory(state: UnitState): Category {
-  return state === 'fault' ? 'forced' : state === 'nodata' ? 'nodata' : 'unplanned';
+  return state === 'fault' ? 'forced' : state === 'nodata' ? UNKNOWN_CATEGORY : 'unplanned';
 }
 
 export interface DowntimeEvent {

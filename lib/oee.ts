@@ -10,9 +10,6 @@ import { Category } from './downtime';
 /** Downtime categories that are not the unit's fault: the period's hours less these are the hours it owed. */
 export const NOT_AGAINST_AVAILABILITY: ReadonlySet<Category> = new Set<Category>(['planned', 'reserve', 'external']);
 
-/** The category whose hours nobody knows: neither owed nor served. */
-export const UNKNOWN_HOURS: Category = 'nodata';
-
 export interface OeeInput {
   unit: string;
   /** hours in the period (up to now) */

@@ -7,9 +7,9 @@ import { listEvents, planKwh } from '../store/downtime-store';
 import { SiteModel } from '../site';
 import { localDays } from '../calendar';
 import { UnitConfig, round } from '../units';
-import { Category, plannedKwOf } from '../downtime';
+import { Category, UNKNOWN_CATEGORY, plannedKwOf } from '../downtime';
 import { GasSource, HOUR_MS, OVERBURN_LIMIT, overburn, specific } from '../accounting';
-import { NOT_AGAINST_AVAILABILITY, OeeInput, UNKNOWN_HOURS, overlapHours, siteOee, unitOee } from '../oee';
+import { NOT_AGAINST_AVAILABILITY, OeeInput, overlapHours, siteOee, unitOee } from '../oee';
 import { pendingRollups } from '../store/rollup-pending';
 
 export type Step = 'day' | 'month';
@@ -277,7 +277,7 @@ export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, 
       unit: u.unit,
       period_h: (until - seenFrom) / 3_600_000,
       excused_h: eventHours(u.unit, (c) => NOT_AGAINST_AVAILABILITY.has(c)),
-      unknown_h: eventHours(u.unit, (c) => c === UNKNOWN_HOURS),
+      unknown_h: eventHours(u.unit, (c) => c === UNKNOWN_CATEGORY),
       service_h: Number(s?.service_h ?? 0),
       kwh: Number(s?.kwh ?? 0),
       rated_kw: u.rated_kw,

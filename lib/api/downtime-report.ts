@@ -1,8 +1,7 @@
 import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
 import { lastSamples } from '../store/samples';
-import { hasDowntime, lossOf, Pricing, REASONS } from '../downtime';
-import { UNKNOWN_HOURS } from '../oee';
+import { UNKNOWN_CATEGORY, hasDowntime, lossOf, Pricing, REASONS } from '../downtime';
 import { SiteModel, PricePoint, Economics, PRICE_KINDS, isoOrNull } from '../site';
 import { localDate } from '../calendar';
 import { round } from '../units';
@@ -61,7 +60,7 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
       hours: round(loss.hours, 4),
       lost_kwh: round(loss.lost_kwh, 1),
       lost_rub: round(loss.lost_rub, 2),
-      possible: e.category === UNKNOWN_HOURS,
+      possible: e.category === UNKNOWN_CATEGORY,
     };
   });
   const total = (list: typeof rows) => ({

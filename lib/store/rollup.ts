@@ -74,8 +74,13 @@ export async function rollupHour(db: Db, unit: UnitConfig, hour: number, gasCapM
     counterNeighbours(db, unit.unit, near.to, 'after'),
   ]);
   const range = readRange(unit, hour, hour + HOUR_MS, { before, firstIn, lastIn, after });
+  // The neighbours again only where the range reached out across a hole (rare): usually they are the same.
+  const [outerBefore, outerAfter] = await Promise.all([
+    range.from === near.from ? before : counterNeighbours(db, unit.unit, range.from, 'before'),
+    range.to === near.to ? after : counterNeighbours(db, unit.unit, range.to, 'after'),
+  ]);
   const samples = await unitSamplesSliced(db, unit.unit, range.from, range.to);
-  return rollupUnit(unit, hour, hour + HOUR_MS, samples, await counterNeighbours(db, unit.unit, range.from, 'before'), { gasCapM3h, after: await counterNeighbours(db, unit.unit, range.to, 'after') });
+  return rollupUnit(unit, hour, hour + HOUR_MS, samples, outerBefore, { gasCapM3h, after: outerAfter });
 }
 
 /** The counter events of the rolled-up hours replace those stored for them (a re-roll may judge a reading anew). */
