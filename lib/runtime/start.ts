@@ -66,7 +66,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(err.code === 'EADDRINUSE' ? new Error(`порт ${env.port} занят: задайте PORT / port ${env.port} is in use: set PORT`) : err),
       );
-      server.listen(env.port, () => resolve());
+      server.listen(env.port, env.host, () => resolve());
     });
   } catch (err) {
     await broker?.close();
