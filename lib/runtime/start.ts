@@ -13,6 +13,7 @@ import { startDemoOnec } from '../onec/demo';
 import { openDb } from '../store/db';
 import { migrate } from '../store/schema';
 import { seedDemoHistory } from './demo-seed';
+import { healthHandler, nodeRedSources } from './health';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -59,6 +60,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const server = http.createServer(app);
   RED.init(server, settings);
   app.use(securityHeaders);
+  // Before the logins: a service manager or a monitoring system asks without one (it shows no secret).
+  let flowsStarted = false;
+  app.get('/healthz', healthHandler(nodeRedSources(RED.nodes, () => flowsStarted)));
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, httpAuth(auth), RED.httpNode);
   try {
@@ -74,6 +78,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
     throw err;
   }
   await RED.start();
+  flowsStarted = true;
   return {
     env,
     port: (server.address() as { port: number }).port,
