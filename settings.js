@@ -12,8 +12,9 @@ module.exports = {
   uiHost: env.host,
   // Node-RED's own files (context, .config.*.json) live with the embedded database.
   userDir: path.join(dataDir, 'node-red'),
-  // The flows are part of the product: versioned in the repo, saved pretty-printed by the editor.
-  flowFile: path.join(__dirname, 'flows', 'flows.json'),
+  // The plant's flows live with its data, apart from the code (an upgrade keeps them); the first start
+  // copies the shipped flows/flows.json here (lib/runtime/plant-flows.ts). Credentials: flows_cred.json beside.
+  flowFile: path.join(dataDir, 'flows.json'),
   flowFilePretty: true,
   // Encrypts flows_cred.json; when unset Node-RED generates one into userDir.
   credentialSecret: process.env.TWIN_CREDENTIAL_SECRET || undefined,

@@ -5,10 +5,14 @@
  * 503 when a database does not answer (nothing is stored then); everything else only informs.
  * It shows no address, user, password or error text: the endpoint is open to anyone who reaches it.
  */
+import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { Db } from '../store/db';
 import type { DbLease } from '../../nodes/config-types';
 import { exchangeStatus } from '../store/onec-store';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const VERSION: string = require(path.resolve(__dirname, '..', '..', '..', 'package.json')).version;
 
 /** How long a database may take to answer before it counts as down. */
 const DB_TIMEOUT_MS = 3000;
@@ -35,7 +39,8 @@ export interface DatabaseHealth {
 
 export interface Health {
   status: 'ok' | 'degraded' | 'down' | 'starting';
-  process: { uptime_s: number; rss_mb: number; node: string };
+  /** version: the twin's package version (what runs after an upgrade) */
+  process: { version: string; uptime_s: number; rss_mb: number; node: string };
   databases: DatabaseHealth[];
   brokers: { connected: boolean }[];
 }
@@ -72,7 +77,7 @@ async function checkDatabase(lease: DbLease, now: number, timeoutMs: number): Pr
 }
 
 export async function checkHealth(src: HealthSources, now = Date.now(), timeoutMs = DB_TIMEOUT_MS): Promise<Health> {
-  const proc = { uptime_s: Math.round(process.uptime()), rss_mb: Math.round(process.memoryUsage().rss / 1024 ** 2), node: process.version };
+  const proc = { version: VERSION, uptime_s: Math.round(process.uptime()), rss_mb: Math.round(process.memoryUsage().rss / 1024 ** 2), node: process.version };
   if (!src.started()) return { status: 'starting', process: proc, databases: [], brokers: [] };
   const databases = await Promise.all(src.databases().map((l) => checkDatabase(l, now, timeoutMs)));
   const brokers = src.brokers();

@@ -14,6 +14,7 @@ import { openDb } from '../store/db';
 import { migrate } from '../store/schema';
 import { seedDemoHistory } from './demo-seed';
 import { healthHandler, nodeRedSources } from './health';
+import { preparePlantFlows, migratePlantFlows } from './plant-flows';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -37,6 +38,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const auth = new Authenticator(users);
   settings.adminAuth = editorAuth(auth);
   settings.dashboard = { ...(settings.dashboard ?? {}), ioMiddleware: socketAuth(auth) };
+  const flows = preparePlantFlows(settings.flowFile, path.join(ROOT, 'flows', 'flows.json'));
+  if (flows !== 'kept') console.log(`[energy-twin] ${flows === 'copied-template' ? 'первый запуск: схемы скопированы из flows/flows.json' : 'схемы станции перенесены из папки программы'} в ${settings.flowFile} / plant flows: ${flows}`);
+  for (const id of migratePlantFlows(settings.flowFile)) console.log(`[energy-twin] схемы станции обновлены / plant flows migrated: ${id}`);
   // The simulated plant's first start: its last days go into the empty database before the flows run.
   if (env.simulator && env.demoDays > 0) {
     const db = openDb({ url: env.databaseUrl, dataDir: env.dataDir });
