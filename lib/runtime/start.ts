@@ -15,6 +15,7 @@ import { migrate } from '../store/schema';
 import { seedDemoHistory } from './demo-seed';
 import { healthHandler, nodeRedSources } from './health';
 import { preparePlantFlows, migratePlantFlows } from './plant-flows';
+import { writePidFile } from './backup';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -83,6 +84,8 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   }
   await RED.start();
   flowsStarted = true;
+  // Tells `npm run backup` that the embedded database is in use (lib/runtime/backup.ts).
+  const removePidFile = writePidFile(env.dataDir);
   return {
     env,
     port: (server.address() as { port: number }).port,
@@ -96,6 +99,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
       await new Promise((r) => server.close(r));
       await broker?.close();
       await demoOnec?.close();
+      removePidFile();
     },
   };
 }
