@@ -27,7 +27,8 @@ export interface Manifest {
   /** the twin's version that made it */
   version: string;
   created: string;
-  database: 'pglite' | 'postgres';
+  /** none: PostgreSQL backed up apart (`--without-database`, e.g. pg_dump of the database's own container) */
+  database: 'pglite' | 'postgres' | 'none';
   /** set: flows_cred.json is encrypted with TWIN_CREDENTIAL_SECRET, which is not in the archive */
   credential_secret_from_env: boolean;
 }
@@ -79,8 +80,8 @@ function pgTool(tool: 'pg_dump' | 'pg_restore', args: string[], url: string): Pr
   });
 }
 
-/** Writes the archive; returns its manifest. */
-export async function backup(env: TwinEnv, file: string): Promise<Manifest> {
+/** Writes the archive; returns its manifest. withoutDatabase: PostgreSQL is backed up apart. */
+export async function backup(env: TwinEnv, file: string, withoutDatabase = false): Promise<Manifest> {
   const dir = env.dataDir;
   if (!fs.existsSync(dir)) throw new BackupError(`нет папки данных ${dir}: проверьте TWIN_DATA_DIR / data dir ${dir} does not exist: check TWIN_DATA_DIR`);
   if (!env.databaseUrl && twinRunning(dir)) {
@@ -94,19 +95,20 @@ export async function backup(env: TwinEnv, file: string): Promise<Manifest> {
     format_version: 1,
     version: VERSION,
     created: new Date().toISOString(),
-    database: env.databaseUrl ? 'postgres' : 'pglite',
+    database: env.databaseUrl ? (withoutDatabase ? 'none' : 'postgres') : 'pglite',
     credential_secret_from_env: Boolean(process.env.TWIN_CREDENTIAL_SECRET),
   };
   // Written into the data dir for the archive's sake, removed after.
   const extra = [path.join(dir, BACKUP_MANIFEST), path.join(dir, BACKUP_PGDUMP)];
   try {
     fs.writeFileSync(extra[0], JSON.stringify(manifest, null, 2));
-    if (env.databaseUrl) await pgTool('pg_dump', ['--format=custom', '--no-owner', '--no-acl', '--file', extra[1]], env.databaseUrl);
+    const dump = manifest.database === 'postgres';
+    if (dump) await pgTool('pg_dump', ['--format=custom', '--no-owner', '--no-acl', '--file', extra[1]], env.databaseUrl as string);
     const entries = fs.readdirSync(dir).filter((n) => n !== BACKUP_MANIFEST && n !== BACKUP_PGDUMP && n !== PID_FILE);
     const tmp = `${file}.part`;
     await tar.c(
       { gzip: true, file: tmp, cwd: dir, portable: true, filter: (p) => !p.endsWith('.tmp') },
-      [BACKUP_MANIFEST, ...(env.databaseUrl ? [BACKUP_PGDUMP] : []), ...entries],
+      [BACKUP_MANIFEST, ...(dump ? [BACKUP_PGDUMP] : []), ...entries],
     );
     fs.renameSync(tmp, file);
     return manifest;
@@ -146,7 +148,7 @@ export async function restore(env: TwinEnv, file: string): Promise<Manifest> {
   if (m.database === 'postgres') {
     if (!env.databaseUrl) throw new BackupError('архив с PostgreSQL: задайте DATABASE_URL пустой базы / the archive holds a PostgreSQL dump: set DATABASE_URL to an empty database');
     await requireEmptyDatabase(env.databaseUrl);
-  } else if (env.databaseUrl) {
+  } else if (m.database === 'pglite' && env.databaseUrl) {
     throw new BackupError('архив встроенной базы (PGlite): уберите DATABASE_URL / the archive holds the embedded database: unset DATABASE_URL');
   }
   fs.mkdirSync(dir, { recursive: true });

@@ -1,6 +1,6 @@
 /** `npm start`: runs the twin until SIGINT/SIGTERM. */
 import { startTwin } from './start';
-import { DEFAULT_HOST } from './env';
+import { DEFAULT_HOST, SettingsError } from './env';
 
 async function main(): Promise<void> {
   const twin = await startTwin();
@@ -29,5 +29,6 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   console.error(`[energy-twin] не удалось запустить / failed to start: ${err.message}`);
-  process.exit(1);
+  // 78 (EX_CONFIG): a wrong setting; a service manager does not restart on it (deploy/energy-twin.service).
+  process.exit(err instanceof SettingsError ? 78 : 1);
 });
