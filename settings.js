@@ -1,5 +1,5 @@
 // Node-RED settings of Energy Twin. Everything a site changes comes from the environment
-// (docs/settings.md).
+// (README.md, «Настройки»).
 const path = require('path');
 // One place reads and checks the environment (lib/runtime/env.ts): a wrong value stops the start.
 const { readEnv } = require('./dist/lib/runtime/env');

@@ -2,7 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
 
-/** The settings of the environment table (docs/settings.md), read once, with their defaults. */
+/** The settings of the environment table (README.md, «Настройки»), read once, with their defaults. */
 export interface TwinEnv {
   port: number;
   /** address the HTTP server listens on */
