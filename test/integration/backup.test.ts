@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../support/net';
-import { ROOT, startApp, stopApp } from '../support/app';
+import { ROOT, startApp, stopApp, appEnv } from '../support/app';
 import { tmpDir, until } from '../nodes/fixture';
 import { freshPgDatabase } from '../support/pg';
 import { Client } from 'pg';
@@ -40,11 +39,7 @@ describe('integration: backup and restore', function () {
   it('backup → wipe → restore gives the same answers; refused while running and into a non-empty dir', async () => {
     const dataDir = path.join(tmpDir('twin-backup'), 'data');
     const archive = path.join(tmpDir('twin-backup-archive'), 'plant.tar.gz');
-    const env: NodeJS.ProcessEnv = {
-      PORT: String(await freePort()), MQTT_PORT: String(await freePort()), TWIN_DATA_DIR: dataDir,
-      MQTT_URL: '', DATABASE_URL: '', TWIN_CREDENTIAL_SECRET: '', TWIN_DEMO_DAYS: '1',
-      TWIN_ADMIN_PASSWORD: PASSWORD, TWIN_OPERATOR_PASSWORD: PASSWORD, TWIN_VIEWER_PASSWORD: PASSWORD,
-    };
+    const env = await appEnv(PASSWORD, { TWIN_DATA_DIR: dataDir });
     // A day of demo history up to now, then the simulator off: nothing changes the data any more.
     app = await startApp({ ...env, TWIN_SIMULATOR: 'on' }, log);
     await stopApp(app);

@@ -8,27 +8,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { freePort } from '../support/net';
 import { freshPgDatabase, pgctl } from '../support/pg';
-import { startApp, stopApp } from '../support/app';
-import { tmpDir, until } from '../nodes/fixture';
+import { startApp, stopApp, appEnv as makeEnv } from '../support/app';
+import { until } from '../nodes/fixture';
 
 const PASSWORD = 'health-test-pass';
 
-/** Settings of one app: its own ports and data dir; an empty value unsets what the caller's shell may have set. */
-async function appEnv(extra: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  return {
-    PORT: String(await freePort()),
-    MQTT_PORT: String(await freePort()),
-    TWIN_DATA_DIR: tmpDir('twin-health'),
-    MQTT_URL: '',
-    DATABASE_URL: '',
-    TWIN_SIMULATOR: '',
-    TWIN_DEMO_DAYS: '1',
-    TWIN_ADMIN_PASSWORD: PASSWORD,
-    TWIN_OPERATOR_PASSWORD: PASSWORD,
-    TWIN_VIEWER_PASSWORD: PASSWORD,
-    ...extra,
-  };
-}
+const appEnv = (extra: NodeJS.ProcessEnv = {}) => makeEnv(PASSWORD, extra);
 
 async function health(env: NodeJS.ProcessEnv): Promise<{ status: number; body: any; text: string }> {
   const res = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);

@@ -3,12 +3,11 @@
  * with another version and other shipped flows), both run on one TWIN_DATA_DIR as `npm start` does.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../support/net';
-import { ROOT, stopApp } from '../support/app';
-import { tmpDir, until } from '../nodes/fixture';
+import { ROOT, startApp, stopApp, appEnv } from '../support/app';
+import { tmpDir } from '../nodes/fixture';
 
 const PASSWORD = 'upgrade-test-pass';
 type Flow = { id: string; type: string; [k: string]: unknown }[];
@@ -23,15 +22,6 @@ function install(dir: string, version: string, shipped: Flow): string {
   fs.writeFileSync(path.join(dir, 'flows', 'flows.json'), JSON.stringify(shipped));
   fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(dir, 'node_modules'));
   return dir;
-}
-
-async function start(dir: string, env: NodeJS.ProcessEnv, log: string[]): Promise<ChildProcess> {
-  const app = spawn(process.execPath, [path.join(dir, 'dist', 'lib', 'runtime', 'cli.js')], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  app.stdout!.on('data', (b) => log.push(String(b)));
-  app.stderr!.on('data', (b) => log.push(String(b)));
-  await until(() => log.join('').includes('/api/v1/fleet') || app.exitCode !== null, 120_000, 'the app to start');
-  if (app.exitCode !== null) throw new Error(`the app exited: ${log.join('').slice(-2000)}`);
-  return app;
 }
 
 async function get(env: NodeJS.ProcessEnv, route: string): Promise<any> {
@@ -57,13 +47,9 @@ describe('integration: upgrade keeps the plant\'s flows', function () {
     // v2's template names gpu1 differently: were the template used again, the name would show it
     const v2 = install(path.join(base, 'v2'), '2.0.0', shipped.map((n) => (n.type === 'twin-unit' && n.unit === 'gpu1' ? { ...n, name: 'ГПУ-1 (шаблон v2)' } : n)));
     const data = path.join(base, 'data');
-    const env: NodeJS.ProcessEnv = {
-      PORT: String(await freePort()), MQTT_PORT: String(await freePort()), TWIN_DATA_DIR: data,
-      MQTT_URL: '', DATABASE_URL: '', TWIN_SIMULATOR: '', TWIN_DEMO_DAYS: '0',
-      TWIN_ADMIN_PASSWORD: PASSWORD, TWIN_OPERATOR_PASSWORD: PASSWORD, TWIN_VIEWER_PASSWORD: PASSWORD,
-    };
+    const env = await appEnv(PASSWORD, { TWIN_DATA_DIR: data, TWIN_DEMO_DAYS: '0' });
 
-    app = await start(v1, env, log);
+    app = await startApp(env, log, v1);
     const gpu1 = (site: any) => site.units.find((u: { unit: string }) => u.unit === 'gpu1');
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(data, 'flows.json'), 'utf8')), shipped, 'the first start copied the template');
     assert.equal(gpu1(await get(env, '/api/v1/site')).rated_kw, 3356);
@@ -77,7 +63,7 @@ describe('integration: upgrade keeps the plant\'s flows', function () {
     fs.writeFileSync(path.join(data, 'flows.json'), JSON.stringify(plant, null, 4));
 
     log.length = 0;
-    app = await start(v2, env, log);
+    app = await startApp(env, log, v2);
     assert.equal((await get(env, '/healthz')).process.version, '2.0.0', 'the new code runs');
     const unit = gpu1(await get(env, '/api/v1/site'));
     assert.equal(unit.rated_kw, 3000, 'the plant\'s rating kept');
