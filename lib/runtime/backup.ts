@@ -86,7 +86,7 @@ export async function backup(env: TwinEnv, file: string, withoutDatabase = false
   if (!fs.existsSync(dir)) throw new BackupError(`нет папки данных ${dir}: проверьте TWIN_DATA_DIR / data dir ${dir} does not exist: check TWIN_DATA_DIR`);
   if (!env.databaseUrl && twinRunning(dir)) {
     throw new BackupError(
-      'двойник работает на этой папке данных: встроенную базу можно копировать только остановленной; остановите его (systemctl stop energy-twin) и повторите / ' +
+      `двойник работает на этой папке данных (${PID_FILE}): встроенную базу можно копировать только остановленной; остановите его (systemctl stop energy-twin) и повторите; если он точно остановлен, удалите ${path.join(dir, PID_FILE)} / ` +
         'the twin is running on this data dir: stop it first (the embedded database is copied only while stopped)',
     );
   }
