@@ -1,15 +1,20 @@
 // Node-RED settings of Energy Twin. Everything a site changes comes from the environment
-// (DESIGN.md, "Settings from the environment"); see README.md.
+// (README.md, «Настройки»).
 const path = require('path');
+// One place reads and checks the environment (lib/runtime/env.ts): a wrong value stops the start.
+const { readEnv } = require('./dist/lib/runtime/env');
 
-const dataDir = path.resolve(process.env.TWIN_DATA_DIR || 'data');
+const env = readEnv();
+const dataDir = env.dataDir;
 
 module.exports = {
-  uiPort: Number(process.env.PORT) || 1880,
+  uiPort: env.port,
+  uiHost: env.host,
   // Node-RED's own files (context, .config.*.json) live with the embedded database.
   userDir: path.join(dataDir, 'node-red'),
-  // The flows are part of the product: versioned in the repo, saved pretty-printed by the editor.
-  flowFile: path.join(__dirname, 'flows', 'flows.json'),
+  // The plant's flows live with its data, apart from the code (an upgrade keeps them); the first start
+  // copies the shipped flows/flows.json here (lib/runtime/plant-flows.ts). Credentials: flows_cred.json beside.
+  flowFile: path.join(dataDir, 'flows.json'),
   flowFilePretty: true,
   // Encrypts flows_cred.json; when unset Node-RED generates one into userDir.
   credentialSecret: process.env.TWIN_CREDENTIAL_SECRET || undefined,
@@ -27,7 +32,7 @@ module.exports = {
     tours: false,
   },
   logging: {
-    console: { level: process.env.TWIN_LOG_LEVEL || 'info', metrics: false, audit: false },
+    console: { level: env.logLevel, metrics: false, audit: false },
   },
   // Nodes come from package.json (reviewed, locked), not from the editor's palette manager.
   externalModules: { palette: { allowInstall: false } },

@@ -1,5 +1,6 @@
 /** `npm start`: runs the twin until SIGINT/SIGTERM. */
 import { startTwin } from './start';
+import { DEFAULT_HOST, SettingsError } from './env';
 
 async function main(): Promise<void> {
   const twin = await startTwin();
@@ -10,7 +11,10 @@ async function main(): Promise<void> {
     for (const l of generatedLogins) console.log(`[energy-twin]   ${l.username.padEnd(9)} ${l.password}`);
   }
   if (!env.mqttUrl) console.log(`[energy-twin] встроенный MQTT-брокер: mqtt://127.0.0.1:${env.mqttPort} (только loopback)`);
-  console.log(`[energy-twin] дашборд: http://localhost:${port}/dashboard  редактор: http://localhost:${port}/admin  API: http://localhost:${port}/api/v1/fleet`);
+  const base = `http://${env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`;
+  console.log(`[energy-twin] дашборд: ${base}/dashboard  редактор: ${base}/admin  API: ${base}/api/v1/fleet`);
+  // Loopback only (the default): other PCs reach it through a TLS proxy on this host, or set HOST=0.0.0.0.
+  if (env.host === DEFAULT_HOST) console.log(`[energy-twin] HTTP слушает только ${env.host}: для доступа с других ПК — прокси TLS (deploy/nginx.conf) или HOST=0.0.0.0 / listening on loopback only`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -25,5 +29,6 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   console.error(`[energy-twin] не удалось запустить / failed to start: ${err.message}`);
-  process.exit(1);
+  // 78 (EX_CONFIG): a wrong setting; a service manager does not restart on it (deploy/energy-twin.service).
+  process.exit(err instanceof SettingsError ? 78 : 1);
 });

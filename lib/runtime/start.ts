@@ -13,6 +13,9 @@ import { startDemoOnec } from '../onec/demo';
 import { openDb } from '../store/db';
 import { migrate } from '../store/schema';
 import { seedDemoHistory } from './demo-seed';
+import { healthHandler, nodeRedSources } from './health';
+import { preparePlantFlows, migratePlantFlows } from './plant-flows';
+import { writePidFile } from './backup';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -36,6 +39,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const auth = new Authenticator(users);
   settings.adminAuth = editorAuth(auth);
   settings.dashboard = { ...(settings.dashboard ?? {}), ioMiddleware: socketAuth(auth) };
+  const flows = preparePlantFlows(settings.flowFile, path.join(ROOT, 'flows', 'flows.json'));
+  if (flows !== 'kept') console.log(`[energy-twin] ${flows === 'copied-template' ? 'первый запуск: схемы скопированы из flows/flows.json' : 'схемы станции перенесены из папки программы'} в ${settings.flowFile} / plant flows: ${flows}`);
+  for (const id of migratePlantFlows(settings.flowFile)) console.log(`[energy-twin] схемы станции обновлены / plant flows migrated: ${id}`);
   // The simulated plant's first start: its last days go into the empty database before the flows run.
   if (env.simulator && env.demoDays > 0) {
     const db = openDb({ url: env.databaseUrl, dataDir: env.dataDir });
@@ -59,6 +65,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const server = http.createServer(app);
   RED.init(server, settings);
   app.use(securityHeaders);
+  // Before the logins: a service manager or a monitoring system asks without one (it shows no secret).
+  let flowsStarted = false;
+  app.get('/healthz', healthHandler(nodeRedSources(RED.nodes, () => flowsStarted)));
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, httpAuth(auth), RED.httpNode);
   try {
@@ -66,7 +75,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(err.code === 'EADDRINUSE' ? new Error(`порт ${env.port} занят: задайте PORT / port ${env.port} is in use: set PORT`) : err),
       );
-      server.listen(env.port, () => resolve());
+      server.listen(env.port, env.host, () => resolve());
     });
   } catch (err) {
     await broker?.close();
@@ -74,6 +83,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
     throw err;
   }
   await RED.start();
+  flowsStarted = true;
+  // Tells `npm run backup` that the embedded database is in use (lib/runtime/backup.ts).
+  const removePidFile = writePidFile(env.dataDir);
   return {
     env,
     port: (server.address() as { port: number }).port,
@@ -87,6 +99,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
       await new Promise((r) => server.close(r));
       await broker?.close();
       await demoOnec?.close();
+      removePidFile();
     },
   };
 }

@@ -3,16 +3,12 @@
  * exactly once. It stops the machine's PostgreSQL, so it runs only where TEST_PG_OUTAGE=1 (CI).
  */
 import assert from 'node:assert/strict';
-import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { freshPgDatabase } from '../support/pg';
+import { freshPgDatabase, pgctl } from '../support/pg';
 import { clearSession } from '../support/mqtt';
 import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixture';
-
-const cluster = () => fs.readdirSync('/etc/postgresql')[0];
-const pgctl = (action: 'start' | 'stop') => execSync(`pg_ctlcluster --skip-systemctl-redirect ${cluster()} main ${action}`, { stdio: 'inherit' });
 
 describe('integration: a 30 s PostgreSQL outage under a steady stream', function () {
   this.timeout(240_000);

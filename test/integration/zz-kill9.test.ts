@@ -14,7 +14,7 @@
  * About 25 s each. Runs where TEST_KILL9=1 (CI); the first needs TEST_DATABASE_URL and TEST_MQTT_URL.
  */
 import assert from 'node:assert/strict';
-import { spawn, ChildProcess } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,11 +23,10 @@ import { Client } from 'pg';
 import { freshPgDatabase } from '../support/pg';
 import { clearSession } from '../support/mqtt';
 import { freePort } from '../support/net';
+import { startApp, stopApp as stop } from '../support/app';
 import { openDb } from '../../lib/store/db';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'lib', 'runtime', 'cli.js');
-/** the twin's client id in flows/flows.json (its persistent session on the broker) */
+/** the twin's client id in the shipped flows (flows/flows.json, copied to the data dir at the first start): its persistent session on the broker */
 const TWIN_CLIENT_ID = 'energy-twin-ec1';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** a day ago on the hour (the normalizer rejects future samples, the default flows keep 90 days) */
@@ -43,33 +42,10 @@ async function until(cond: () => boolean | Promise<boolean>, maxMs: number, what
   }
 }
 
-/** Starts the app; resolves once it printed its addresses (Node-RED and the flows are up). */
-async function startApp(env: NodeJS.ProcessEnv, log: string[]): Promise<ChildProcess> {
-  const app = spawn(process.execPath, [CLI], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const take = (b: Buffer) => {
-    out += b.toString();
-    log.push(b.toString());
-  };
-  app.stdout!.on('data', take);
-  app.stderr!.on('data', take);
-  await until(() => out.includes('/api/v1/fleet') || app.exitCode !== null, 60_000, 'the app to start');
-  if (app.exitCode !== null) throw new Error(`the app exited: ${out.slice(-2000)}`);
-  return app;
-}
-
 function kill9(app: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     app.once('exit', () => resolve());
     app.kill('SIGKILL');
-  });
-}
-
-function stop(app: ChildProcess): Promise<void> {
-  if (app.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    app.once('exit', () => resolve());
-    app.kill('SIGTERM');
   });
 }
 

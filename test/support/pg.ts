@@ -1,3 +1,5 @@
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
 import { Client } from 'pg';
 
 /** Drops and creates a database for one test or benchmark run; returns its URL. */
@@ -13,4 +15,13 @@ export async function freshPgDatabase(adminUrl: string, name: string): Promise<s
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Stops or starts this machine's PostgreSQL (Debian's cluster). Only where TEST_PG_OUTAGE=1 (CI):
+ * other tests and helpers on a shared machine use it.
+ */
+export function pgctl(action: 'start' | 'stop'): void {
+  const cluster = fs.readdirSync('/etc/postgresql')[0];
+  execSync(`pg_ctlcluster --skip-systemctl-redirect ${cluster} main ${action}`, { stdio: 'inherit' });
 }
