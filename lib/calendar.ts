@@ -44,6 +44,11 @@ export function localDateTime(ms: number, tz: string): string {
   return DateTime.fromMillis(ms, { zone: tz }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 }
 
+/** Local date and time of an instant as people here write it: 28.11.2026 08:59. */
+export function localShort(ms: number, tz: string): string {
+  return DateTime.fromMillis(ms, { zone: tz }).toFormat('dd.MM.yyyy HH:mm');
+}
+
 /**
  * The instant a local wall-clock time names (NaN when there is no such date or time). A time the
  * clocks jump over is moved forward by the jump (02:30 → 03:30 in Berlin on 2026-03-29); a time

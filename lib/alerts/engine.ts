@@ -9,7 +9,7 @@ import { AlertMessage, Alert, SEVERITY_RU } from './message';
 import { AlertBook, AlertThresholds, judge } from './rules';
 import { gatherSnapshot } from './snapshot';
 import { openAlerts, raiseAlert, clearAlert, asOpen } from '../store/alert-store';
-import { localDateTime } from '../calendar';
+import { localShort } from '../calendar';
 
 export interface EvaluationResult {
   messages: AlertMessage[];
@@ -41,7 +41,7 @@ export class AlertEngine {
   }
 }
 
-const clock = (iso: string, tz: string) => localDateTime(Date.parse(iso), tz).slice(0, 16).replace('T', ' ');
+const clock = (iso: string, tz: string) => localShort(Date.parse(iso), tz);
 
 export function raiseMessage(alert: Alert, site: SiteModel): AlertMessage {
   return {

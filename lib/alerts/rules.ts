@@ -7,7 +7,7 @@
 import type { UnitState } from '../state';
 import type { UnitKind } from '../units';
 import { AlertKind, Severity } from './message';
-import { localDateTime } from '../calendar';
+import { localShort } from '../calendar';
 
 export const ALERT_KINDS: AlertKind[] = ['fault', 'stop_untagged', 'service_parts_missing', 'overburn', 'no_data', 'ingest_lag', 'onec_exchange', 'plan_shortfall'];
 
@@ -141,6 +141,8 @@ export const alertKey = (kind: AlertKind, unit: string): string => `${kind}|${un
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const r1 = (x: number) => Math.round(x * 10) / 10;
+/** 2026-11-28 → 28.11.2026 */
+const ruDay = (day: string) => day.split('-').reverse().join('.');
 const ru = (x: number, digits = 0) => x.toLocaleString('ru-RU', { maximumFractionDigits: digits });
 
 /** Which conditions hold in the snapshot. */
@@ -150,7 +152,7 @@ export function judge(s: AlertSnapshot, t: AlertThresholds): Judgement {
   const unknownKinds = new Set<AlertKind>();
   const names = new Map(s.units.map((u) => [u.unit, u.name]));
   const nameOf = (unit: string) => names.get(unit) ?? unit;
-  const at = (ms: number) => localDateTime(ms, s.tz).slice(0, 16).replace('T', ' ');
+  const at = (ms: number) => localShort(ms, s.tz);
 
   for (const u of s.units) {
     // A unit not heard since the start, or silent now, may still be in fault: that stays as it was.
@@ -213,7 +215,7 @@ export function judge(s: AlertSnapshot, t: AlertThresholds): Judgement {
     for (const b of s.burn) {
       if (!(b.overburnPct > t.overburnPct)) continue;
       const who = b.unit ? `${nameOf(b.unit)}: расход газа на кВт·ч` : 'Общий счётчик УПГ: газа';
-      conditions.push({ kind: 'overburn', unit: b.unit, severity: 'warning', value: b.overburnPct, text: `${who} за ${b.day} выше паспортного на ${ru(b.overburnPct, 1)} %` });
+      conditions.push({ kind: 'overburn', unit: b.unit, severity: 'warning', value: b.overburnPct, text: `${who} за ${ruDay(b.day)} выше паспортного на ${ru(b.overburnPct, 1)} %` });
     }
   }
 
@@ -244,7 +246,7 @@ export function judge(s: AlertSnapshot, t: AlertThresholds): Judgement {
         unit: '',
         severity: 'warning',
         value: r1(behind),
-        text: `Выработка за ${p.day} отстаёт от плана на ${ru(r1(behind), 1)} %: ${ru(p.factKwh)} из ${ru(p.dueKwh)} кВт·ч по плану к ${p.hour}:00`,
+        text: `Выработка за ${ruDay(p.day)} отстаёт от плана на ${ru(r1(behind), 1)} %: ${ru(p.factKwh)} из ${ru(p.dueKwh)} кВт·ч по плану к ${p.hour}:00`,
       });
     }
   }
