@@ -340,13 +340,17 @@ export class Dispatcher<P> {
     if (!e) return this.armPump(now);
     this.busy = true;
     e.inFlight = true;
-    this.opts.send(e.part).then(
-      () => this.succeeded(e),
-      (err: unknown) => this.failed(e, err),
-    ).finally(() => {
-      this.busy = false;
-      this.pump();
-    });
+    // a transport that throws at once fails like one that rejects
+    Promise.resolve()
+      .then(() => this.opts.send(e.part))
+      .then(
+        () => this.succeeded(e),
+        (err: unknown) => this.failed(e, err),
+      )
+      .finally(() => {
+        this.busy = false;
+        this.pump();
+      });
   }
 
   private armPump(now: number): void {
@@ -393,6 +397,6 @@ export class Dispatcher<P> {
   }
 
   private changed(event: DeliveryEvent): void {
-    this.opts.onChange?.(this.status(), event);
+    if (!this.closed) this.opts.onChange?.(this.status(), event);
   }
 }

@@ -8,6 +8,8 @@ import {
 } from '../../lib/alerts/delivery';
 import { AlertMessage, Severity } from '../../lib/alerts/message';
 import { localMinuteOfDay, nextLocalTime } from '../../lib/calendar';
+import { emailProblem, smtpError, splitLetter } from '../../lib/alerts/email';
+import { chatProblem, splitTelegram } from '../../lib/alerts/telegram';
 
 const TZ = 'Asia/Yekaterinburg';
 const S = 1000;
@@ -240,5 +242,36 @@ describe('delivery: retries with backoff', () => {
       [30, '1', 'second'],
     ]);
     d.close();
+  });
+});
+
+describe('delivery: what each transport makes of a message and of a failure', () => {
+  it('e-mail: one letter for all; a refused login or a 5xx answer is not retried, a 4xx or a lost connection is', () => {
+    const m = msg('warning', 'x');
+    assert.deepEqual(splitLetter(m, ['a@b.ru', 'c@d.ru']), [{ key: 'a@b.ru,c@d.ru', part: { to: ['a@b.ru', 'c@d.ru'], msg: m } }]);
+    assert.equal(smtpError(Object.assign(new Error('Invalid login: 535'), { code: 'EAUTH', responseCode: 535 })).permanent, true);
+    assert.equal(smtpError(Object.assign(new Error('550 no such user'), { code: 'EENVELOPE', responseCode: 550 })).permanent, true);
+    assert.equal(smtpError(Object.assign(new Error('451 try later'), { code: 'EMESSAGE', responseCode: 451 })).permanent, false);
+    assert.equal(smtpError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' })).permanent, false);
+    assert.equal(emailProblem('director@plant.example'), undefined);
+    assert.match(emailProblem('director')!, /not an e-mail address/);
+  });
+
+  it('Telegram: per chat the text with the subject on top, then each file; a text over 4 096 characters is cut', () => {
+    const file = { filename: 'a.xlsx', content: Buffer.from('x') };
+    const parts = splitTelegram({ event: 'summary', topic: 'Сводка', payload: 'строка', severity: 'info', attachments: [file] }, ['1', '2']);
+    assert.deepEqual(parts, [
+      { key: '1', part: { chat: '1', text: 'Сводка\n\nстрока' } },
+      { key: '1', part: { chat: '1', file } },
+      { key: '2', part: { chat: '2', text: 'Сводка\n\nстрока' } },
+      { key: '2', part: { chat: '2', file } },
+    ]);
+    const long = splitTelegram(msg('info', 'я'.repeat(5000)), ['1'])[0].part as { text: string };
+    // the payload starts with the topic (both 5 000 × «я»): sent as it is, cut to 4 095 + «…»
+    assert.equal(long.text.length, 4096);
+    assert.ok(long.text.endsWith('я…'));
+    assert.equal(chatProblem('-1001234567890'), undefined);
+    assert.equal(chatProblem('@plant_alarms'), undefined);
+    assert.match(chatProblem('bob')!, /chat id/);
   });
 });
