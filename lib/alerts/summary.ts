@@ -56,6 +56,8 @@ export async function buildMorningSummary(db: Db, site: SiteModel, now: number):
   const gap = t.kwh_gap_pct === null ? '' : ` (${signed(t.kwh_gap_pct)} %)`;
   lines.push(`Выработка: ${num(t.kwh ?? 0)} кВт·ч, план ${num(t.kwh_plan ?? 0)} кВт·ч${gap}`);
   lines.push(`Газ: ${num(t.gas_m3 ?? 0)} м³${t.m3_per_kwh === null ? '' : `, ${num(t.m3_per_kwh, 4)} м³/кВт·ч`}`);
+  // hours whose samples came late and are not rolled up yet: the figures above may still grow
+  if (accounting.pending) lines.push(`(учёт ещё досчитывается: ${accounting.pending.unit_hours} агрегато-ч)`);
 
   const d = downtime.totals;
   const unknown = d.unknown.events > 0 ? `; нет данных ${num(d.unknown.hours, 1)} ч (возможная потеря ${num(d.unknown.lost_rub)} ₽)` : '';
@@ -84,17 +86,18 @@ export async function buildMorningSummary(db: Db, site: SiteModel, now: number):
   };
 }
 
-interface ServiceUnit {
+export interface ServiceUnit {
   name: string;
   next: { service: string; due_run_h: number; due_day: string | null; overdue: boolean; in_days: number | null } | null;
   parts: { code: string; name?: string | null; need: number; status: string }[];
 }
 
 /** The next service due (the earliest date; overdue first) and the parts missing for any unit's next service. */
-function serviceLine(units: ServiceUnit[]): string {
+export function serviceLine(units: ServiceUnit[]): string {
   const due = units.filter((u) => u.next);
   if (due.length === 0) return 'ТО: программы обслуживания не заданы или нет моточасов';
-  const key = (u: ServiceUnit) => (u.next!.overdue ? -Infinity : u.next!.due_day ?? '9999');
+  // dates as YYYY-MM-DD compare as text; overdue ('') first, undated ('~') last
+  const key = (u: ServiceUnit) => (u.next!.overdue ? '' : u.next!.due_day ?? '~');
   const first = [...due].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))[0];
   const n = first.next!;
   const when = n.overdue ? 'просрочено' : n.due_day ? `~${ruDate(n.due_day)}` : 'дата неизвестна (агрегат не работал)';
