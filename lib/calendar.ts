@@ -44,6 +44,11 @@ export function localDateTime(ms: number, tz: string): string {
   return DateTime.fromMillis(ms, { zone: tz }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 }
 
+/** Local date and time of an instant as people here write it: 28.11.2026 08:59. */
+export function localShort(ms: number, tz: string): string {
+  return DateTime.fromMillis(ms, { zone: tz }).toFormat('dd.MM.yyyy HH:mm');
+}
+
 /**
  * The instant a local wall-clock time names (NaN when there is no such date or time). A time the
  * clocks jump over is moved forward by the jump (02:30 → 03:30 in Berlin on 2026-03-29); a time
@@ -206,4 +211,27 @@ export function localMonths(from: number, to: number, tz: string): string[] {
   const out: string[] = [];
   for (let t = from; t < to; t = nextMonthStart(t, tz)) out.push(localMonth(t, tz));
   return out;
+}
+
+/** Minutes since the local midnight shown by the zone's wall clock at an instant (0…1439). */
+export function localMinuteOfDay(ms: number, tz: string): number {
+  const t = DateTime.fromMillis(ms, { zone: tz });
+  return t.hour * 60 + t.minute;
+}
+
+/**
+ * The first instant after ms at which the zone's wall clock reads minuteOfDay (e.g. 07:00 = 420):
+ * on a day the clocks jump over that time, the instant the jump lands on (instantOfLocal's rule).
+ */
+export function nextLocalTime(ms: number, minuteOfDay: number, tz: string): number {
+  const hour = Math.floor(minuteOfDay / 60);
+  const minute = minuteOfDay % 60;
+  let day = localDate(ms, tz);
+  // Today's, else tomorrow's; a zone that skipped a date (Pacific/Apia 2011-12-30) needs one more.
+  for (let i = 0; i < 3; i++, day = addDays(day, 1)) {
+    const [year, month, d] = dateParts(day);
+    const t = instantOfLocal({ year, month, day: d, hour, minute }, tz);
+    if (t > ms) return t;
+  }
+  throw new Error(`календарь ${tz}: нет времени ${hour}:${minute} после ${new Date(ms).toISOString()} / no such local time`);
 }

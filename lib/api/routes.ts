@@ -18,6 +18,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
 import { parsePlanCsv, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
+import { alertRoutes } from './alert-routes';
 import type { Role } from '../runtime/auth';
 
 export interface ApiRequest {
@@ -207,5 +208,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     },
     ...maintenanceRoutes(ctx),
+    ...alertRoutes(ctx),
   ];
 }

@@ -229,6 +229,27 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         primary key (unit, hour, reason)
       );`,
   },
+  {
+    version: 9,
+    name: 'alert journal',
+    sql: `
+      -- Alerts raised, cleared and acknowledged (issue 16). At most one open alert per kind and unit
+      -- ('' = the site): a restart or a second evaluation cannot raise it twice.
+      create table alerts (
+        id         bigint generated always as identity primary key,
+        kind       text not null,
+        unit       text collate "C" not null default '',
+        severity   text not null check (severity in ('critical', 'warning', 'info')),
+        raised_at  timestamptz not null,
+        cleared_at timestamptz,
+        acked_by   text,
+        acked_at   timestamptz,
+        text       text not null,
+        value      double precision
+      );
+      create unique index alerts_open on alerts (kind, unit) where cleared_at is null;
+      create index alerts_raised on alerts (raised_at);`,
+  },
 ];
 
 export interface SchemaInfo {

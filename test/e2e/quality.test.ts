@@ -4,17 +4,10 @@
  * the page, reached from the fleet block's link, shows them at 1920×1080, 1280×800 and 390×844.
  */
 import assert from 'node:assert/strict';
-import { spawn, ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { tmpDir, until } from '../nodes/fixture';
-import { freePort } from '../support/net';
 import { openDb } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
+import { startE2eApp, skipWithoutChromium, launchChromium, screenshot, E2eApp } from '../support/e2e-app';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const OUTPUT_DIR = path.join(ROOT, 'test-output');
 const PASSWORD = 'e2e-quality-pass';
 const HOUR = 3_600_000;
 
@@ -43,64 +36,25 @@ async function seed(dataDir: string, now: number): Promise<void> {
 
 describe('e2e: «Качество данных» page', function () {
   this.timeout(240_000);
-  let app: ChildProcess | undefined;
-  let log = '';
+  let app: E2eApp | undefined;
   let base = '';
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log('      skipped: no Chromium (apt-get install chromium)');
-      this.skip();
-    }
-    const dataDir = tmpDir('twin-e2e-quality');
-    await seed(dataDir, Date.now());
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: String(port),
-      MQTT_PORT: String(await freePort()),
-      TWIN_DATA_DIR: dataDir,
-      TWIN_DEMO_DAYS: '1',
-      TWIN_ADMIN_PASSWORD: PASSWORD,
-      TWIN_OPERATOR_PASSWORD: PASSWORD,
-      TWIN_VIEWER_PASSWORD: PASSWORD,
-    };
-    for (const k of ['MQTT_URL', 'DATABASE_URL', 'TWIN_SIMULATOR']) delete env[k];
-    app = spawn(process.execPath, ['dist/lib/runtime/cli.js'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    app.stdout?.on('data', (d) => (log += d));
-    app.stderr?.on('data', (d) => (log += d));
-    base = `http://127.0.0.1:${port}`;
-    const auth = { authorization: 'Basic ' + Buffer.from(`director:${PASSWORD}`).toString('base64') };
-    await until(
-      async () => {
-        if (app?.exitCode !== null) throw new Error(`the app exited: ${log.slice(-2000)}`);
-        return (await fetch(`${base}/api/v1/fleet`, { headers: auth }).catch(() => undefined))?.ok;
-      },
-      120_000,
-      'the app to answer',
-    );
+    skipWithoutChromium(this);
+    app = await startE2eApp('twin-e2e-quality', PASSWORD, (dataDir) => seed(dataDir, Date.now()));
+    base = app.base;
   });
 
-  after(() => {
-    if (app?.pid) {
-      try {
-        process.kill(-app.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
-  });
+  after(() => app?.stop());
 
   it('is reached from the fleet block and shows the seeded gap, glitch, reset and rejects at three screen sizes', async function () {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = await launchChromium();
     try {
       const sizes = [
         { width: 1920, height: 1080, shot: 'quality.png' },
         { width: 1280, height: 800, shot: 'quality-1280x800.png' },
         { width: 390, height: 844, shot: 'quality-390x844.png' },
       ];
-      fs.mkdirSync(OUTPUT_DIR, { recursive: true });
       for (const [i, size] of sizes.entries()) {
         const page = await browser.newPage({ viewport: { width: size.width, height: size.height }, locale: 'ru-RU', httpCredentials: { username: 'director', password: PASSWORD } });
         if (i === 0) {
@@ -124,8 +78,7 @@ describe('e2e: «Качество данных» page', function () {
         // Readable on a phone: nothing wider than the screen but inside its own scroller.
         const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
         assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
-        await page.screenshot({ path: path.join(OUTPUT_DIR, size.shot), fullPage: true });
-        console.log(`      screenshot: test-output/${size.shot}`);
+        await screenshot(page, size.shot);
         await page.close();
       }
     } finally {

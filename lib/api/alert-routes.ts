@@ -1,0 +1,38 @@
+/** REST of the alert journal (issue 16): the list, active or over a period, and acknowledging. */
+import type { ApiContext, Route } from './routes';
+import { ApiError, parsePeriod } from './params';
+import { openAlerts, listAlerts, ackAlert } from '../store/alert-store';
+
+/** An alert id as the journal gives it: a positive integer a bigint holds. */
+function alertId(text: string): number {
+  const id = Number(text);
+  if (!/^[1-9]\d{0,14}$/.test(text) || !Number.isSafeInteger(id)) throw new ApiError(400, `id тревоги — целое число ≥ 1, как в списке тревог / alert id must be a positive integer`);
+  return id;
+}
+
+export function alertRoutes(ctx: ApiContext): Route[] {
+  const { site } = ctx;
+  return [
+    {
+      method: 'get',
+      path: '/api/v1/alerts',
+      role: 'viewer',
+      handle: async ({ query }) => {
+        if (query.active === '1' || query.active === 'true') return { alerts: await openAlerts(await ctx.db()) };
+        if (query.active !== undefined && query.active !== '0' && query.active !== 'false') throw new ApiError(400, 'active — 1 (только активные) или 0 / active must be 1 or 0');
+        const { from, to } = parsePeriod(query, site.tz);
+        return { alerts: await listAlerts(await ctx.db(), from, to) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/alerts/:id/ack',
+      role: 'operator',
+      handle: async ({ params, user }) => {
+        const alert = await ackAlert(await ctx.db(), alertId(params.id), user, ctx.now());
+        if (!alert) throw new ApiError(404, `тревоги ${params.id} нет в журнале / no such alert`);
+        return alert;
+      },
+    },
+  ];
+}
