@@ -30,10 +30,10 @@ describe('e2e: «Тревоги» page and the header count', function () {
 
   before(async function () {
     skipWithoutChromium(this);
-    app = await startE2eApp('twin-e2e-alerts', PASSWORD, seed);
+    app = await startE2eApp(PASSWORD, seed);
   });
 
-  after(() => app?.stop());
+  after(async () => app?.stop());
 
   it('counts the open alerts in the header, lists them, and lets the operator (not the director) acknowledge', async () => {
     const browser = await launchChromium();

@@ -41,11 +41,11 @@ describe('e2e: «Качество данных» page', function () {
 
   before(async function () {
     skipWithoutChromium(this);
-    app = await startE2eApp('twin-e2e-quality', PASSWORD, (dataDir) => seed(dataDir, Date.now()));
+    app = await startE2eApp(PASSWORD, (dataDir) => seed(dataDir, Date.now()));
     base = app.base;
   });
 
-  after(() => app?.stop());
+  after(async () => app?.stop());
 
   it('is reached from the fleet block and shows the seeded gap, glitch, reset and rejects at three screen sizes', async function () {
     const browser = await launchChromium();
