@@ -36,7 +36,7 @@ export function planRejection(rows: Record<string, unknown>[], known: (unit: str
     if (problem) return void problems.push(`${where(i)}: ${problem}`);
     const key = `${row.unit}|${row.day}`;
     const first = seen.get(key);
-    if (first !== undefined) problems.push(`${where(i)}: ${row.unit} на ${row.day} уже задан в ${where(first)} — оставьте одну строку`);
+    if (first !== undefined) problems.push(`${where(i)}: ${row.unit} на ${row.day} — повтор (${where(first)}), оставьте одну строку`);
     else seen.set(key, i);
   });
   if (!problems.length) return undefined;

@@ -28,9 +28,9 @@ export function ownEntry<T>(table: Readonly<Record<string, T>>, key: unknown): T
 }
 
 /** A row id in a path: 1 … 2^53−1 (larger ones are not exact in JS numbers and may exceed bigint). */
-export function parseId(text: string, what: string): number {
+export function parseId(text: string): number {
   const id = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(id)) throw new ApiError(400, `id ${what} «${text.slice(0, 30)}» — целое число от 1 до ${Number.MAX_SAFE_INTEGER}: проверьте адрес / id must be an integer 1..${Number.MAX_SAFE_INTEGER}`);
+  if (!Number.isSafeInteger(id)) throw new ApiError(400, `id «${text.slice(0, 30)}» — целое число от 1 до ${Number.MAX_SAFE_INTEGER}: проверьте адрес / id must be an integer 1..${Number.MAX_SAFE_INTEGER}`);
   return id;
 }
 

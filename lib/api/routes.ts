@@ -114,7 +114,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       path: '/api/v1/downtime/:id/reason',
       role: 'operator',
       handle: async ({ params, body, user }) => {
-        const id = parseId(params.id, 'простоя / of the event');
+        const id = parseId(params.id);
         const b = (body ?? {}) as { reason?: unknown; comment?: unknown };
         const reason = ownEntry(REASONS, b.reason);
         if (!reason) throw new ApiError(400, `reason — одно из: ${Object.keys(REASONS).join(', ')} / unknown reason`);

@@ -49,7 +49,7 @@ export function privateDataDir(dataDir: string): string[] {
 export const CREDENTIAL_SECRET_WARNING = [
   '!!! TWIN_CREDENTIAL_SECRET не задан: ключ, которым шифруются секреты узлов (пароль 1С и т. п.), Node-RED создал сам и хранит',
   '!!! в TWIN_DATA_DIR/node-red/.config.runtime.json — кто получит копию папки данных, прочтёт и секреты. Задайте TWIN_CREDENTIAL_SECRET',
-  '!!! (длинная случайная строка, храните отдельно от данных; docs/security.md): при следующем запуске Node-RED перешифрует ими.',
+  '!!! (длинная случайная строка, храните отдельно от данных; docs/security.md): при следующем запуске Node-RED перешифрует секреты этим ключом.',
   '!!! TWIN_CREDENTIAL_SECRET is not set: Node-RED generated the key that encrypts node credentials and keeps it in the data folder;',
   '!!! anyone with a copy of the folder reads the credentials. Set TWIN_CREDENTIAL_SECRET (a long random string kept apart from the data).',
 ];

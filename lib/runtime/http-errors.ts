@@ -26,7 +26,7 @@ export function errorAnswer(err: HttpishError): { status: number; error: string 
     case 'entity.parse.failed':
       return { status: 400, error: 'тело запроса — не корректный JSON: проверьте кавычки и скобки / the body is not valid JSON' };
     case 'entity.too.large':
-      return { status: 413, error: `тело запроса больше ${err.limit ? kb(err.limit) : 'допустимого / allowed'}: пошлите меньше (план — по месяцам) / the body is too large` };
+      return { status: 413, error: `тело запроса больше ${err.limit ? kb(err.limit) : 'допустимого / allowed'}: пошлите меньше (план — частями) / the body is too large` };
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { status: 415, error: 'кодировка тела не поддерживается: шлите UTF-8 без сжатия / unsupported body encoding: send UTF-8, uncompressed' };
