@@ -18,7 +18,8 @@ export const PLAN_MAX_KWH = 1e8;
 function rowProblem(row: Record<string, unknown>, known: (unit: string) => boolean): string | undefined {
   const { unit, day, kwh } = row;
   if (typeof row.problem === 'string') return row.problem;
-  if (typeof unit !== 'string' || !known(unit)) return `агрегат «${String(unit).slice(0, 40)}» не настроен`;
+  if (typeof unit !== 'string') return 'нет агрегата (unit)';
+  if (!known(unit)) return `агрегат «${unit.slice(0, 40)}» не настроен`;
   if (typeof day !== 'string' || !isRealDate(day)) return `дата «${String(day).slice(0, 40)}» не распознана (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, годы ${YEARS.min}–${YEARS.max})`;
   if (typeof kwh !== 'number' || !Number.isFinite(kwh) || kwh < 0 || kwh > PLAN_MAX_KWH) return `план «${String(row.kwhText ?? kwh).slice(0, 40)}» — не число от 0 до ${PLAN_MAX_KWH} кВт·ч`;
   return undefined;
