@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { LoginLimiter } from './login-limiter';
+import { BcryptWorker } from './bcrypt-worker';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -70,6 +71,9 @@ export function loadUsers(dataDir: string, env: NodeJS.ProcessEnv = process.env)
   return { users, generated };
 }
 
+/** One for the process: the compares run one after another off the event loop. */
+const bcryptWorker = new BcryptWorker();
+
 /**
  * Checks a login. bcrypt is slow on purpose (~50 ms); a dashboard or a BI tool sends the same
  * Basic header with every request, so an answer is remembered for a few minutes by its digest: a
@@ -91,7 +95,7 @@ export class Authenticator {
     if (hit && hit.until > now) return hit.role;
     if ((this.wrong.get(key) ?? 0) > now) return undefined;
     const user = this.users.find((u) => u.username === username);
-    const ok = await this.limiter.attempt(address, username, async () => Boolean(user) && (await bcrypt.compare(password, user!.hash)), now);
+    const ok = await this.limiter.attempt(address, username, async () => Boolean(user) && (await bcryptWorker.compare(password, user!.hash)), now);
     if (!ok || !user) {
       if (this.wrong.size > 1000) this.wrong.clear();
       this.wrong.set(key, now + this.ttlMs);

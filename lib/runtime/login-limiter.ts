@@ -18,7 +18,7 @@ export interface LimiterOptions {
   perAddress: number;
   /** failures of one login from one address in the window before it is refused */
   perLogin: number;
-  /** bcrypt compares at once: each blocks the event loop for its ~50–100 ms */
+  /** bcrypt compares handed to the worker at once (it runs them in turn: more only queue there) */
   concurrent: number;
   /** compares waiting for a slot before new ones are refused with 503 */
   queue: number;
@@ -26,7 +26,7 @@ export interface LimiterOptions {
   maxKeys: number;
 }
 
-export const LIMITER_DEFAULTS: LimiterOptions = { windowMs: 5 * 60_000, perAddress: 10, perLogin: 5, concurrent: 2, queue: 16, maxKeys: 10_000 };
+export const LIMITER_DEFAULTS: LimiterOptions = { windowMs: 5 * 60_000, perAddress: 10, perLogin: 5, concurrent: 1, queue: 32, maxKeys: 10_000 };
 
 /** Failures in a sliding window, per key. */
 class FailureWindow {
@@ -62,26 +62,37 @@ class FailureWindow {
   }
 }
 
-/** A counting semaphore with a bounded queue. */
+/**
+ * A counting semaphore with a bounded queue in which a clean attempt (no recent failure from its
+ * address) goes before those of guessing addresses, and takes a guesser's place when the queue is
+ * full: a real user's first login is served ahead of a burst from many addresses.
+ */
 class Slots {
   private busy = 0;
-  private waiting: (() => void)[] = [];
+  private waiting: { clean: boolean; go: (ok: boolean) => void }[] = [];
   constructor(private size: number, private queue: number) {}
 
-  /** false when the queue is full */
-  async acquire(): Promise<boolean> {
+  /** false when refused for load */
+  acquire(clean: boolean): Promise<boolean> {
     if (this.busy < this.size) {
       this.busy++;
-      return true;
+      return Promise.resolve(true);
     }
-    if (this.waiting.length >= this.queue) return false;
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-    return true;
+    if (this.waiting.length >= this.queue) {
+      const last = this.waiting[this.waiting.length - 1];
+      if (!clean || last.clean) return Promise.resolve(false);
+      this.waiting.pop();
+      last.go(false);
+    }
+    return new Promise((go) => {
+      const at = clean ? this.waiting.findIndex((w) => !w.clean) : -1;
+      this.waiting.splice(at < 0 ? this.waiting.length : at, 0, { clean, go });
+    });
   }
 
   release(): void {
     const next = this.waiting.shift();
-    if (next) next();
+    if (next) next.go(true);
     else this.busy--;
   }
 }
@@ -125,12 +136,13 @@ export class LoginLimiter {
   async attempt(address: string, username: string, verify: () => Promise<boolean>, now = Date.now()): Promise<boolean> {
     this.check(address, username, now);
     const keys = this.keys(address, username);
+    const clean = keys.every(([k]) => this.failures.retryAfter(k, 1, now) === 0);
     for (const [k] of keys) this.failures.add(k, now);
     // A refusal for load is not the client's guess and a right password is not one either: refunded.
     let refund = true;
     let ok = false;
     try {
-      if (!(await this.slots.acquire())) {
+      if (!(await this.slots.acquire(clean))) {
         throw new LoginRefused(503, 1, 'сервер проверяет слишком много входов сразу: повторите через секунду / too many logins being checked: retry in a second');
       }
       try {

@@ -81,6 +81,24 @@ describe('login limiter', () => {
     assert.equal(await outcome(l, '10.0.0.3', 'admin', wrong, T0), '429 300');
   });
 
+  it('a clean login (no failure from its address) goes before guessers and takes the last guesser\'s place in a full queue', async () => {
+    const l = new LoginLimiter({ perAddress: 10, perLogin: 5, concurrent: 1, queue: 2 });
+    const order: string[] = [];
+    let release!: () => void;
+    const held = () => new Promise<boolean>((r) => (release = () => r(false)));
+    const note = (name: string, ok: boolean) => async () => (order.push(name), ok);
+    // the guesser's first attempt runs and holds the slot; its next two fill the queue (they are not clean)
+    const running = outcome(l, '10.0.0.1', 'admin', held, T0);
+    const g2 = outcome(l, '10.0.0.1', 'admin', note('guess 2', false), T0);
+    const g3 = outcome(l, '10.0.0.1', 'admin', note('guess 3', false), T0);
+    // the director from elsewhere: guess 3 is refused for load, the director runs next
+    const director = outcome(l, '10.0.0.2', 'director', note('director', true), T0);
+    assert.equal(await g3, '503 1');
+    release();
+    assert.deepEqual(await Promise.all([running, g2, director]), ['wrong', 'wrong', 'ok']);
+    assert.deepEqual(order, ['director', 'guess 2']);
+  });
+
   it('forgets the oldest address past maxKeys (memory stays bounded under a flood of addresses)', async () => {
     const l = new LoginLimiter({ perAddress: 1, perLogin: 1, maxKeys: 4 });
     // each failure adds 2 keys (address, login from it): the third address pushes out the first's
