@@ -34,6 +34,7 @@ export function errorAnswer(err: HttpishError): { status: number; error: string 
     case 'request.size.invalid':
       return { status: 400, error: 'тело запроса оборвано или не совпадает с Content-Length: повторите / the body was cut short' };
   }
+  if (err instanceof URIError) return { status: 400, error: 'в адресе неверная %-кодировка: проверьте ссылку / malformed percent-encoding in the path' };
   // PostgreSQL's data exceptions (22xxx: out of range, NUL in text, bad date): a value the checks
   // before it missed is still the caller's, not the server's fault.
   if (!err.status && /^22[0-9A-Z]{3}$/.test(err.code ?? '')) {

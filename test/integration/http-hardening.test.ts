@@ -74,6 +74,7 @@ describe('HTTP hardening against the running app', function () {
       ['plan, 10 MB', { method: 'POST', path: '/api/v1/plan', login: OPERATOR, headers: JSON_TYPE, body: big }, 413, /больше 1024 КБ/],
       ['an editor API write, malformed JSON', { method: 'POST', path: '/admin/flows', headers: JSON_TYPE, body: '{bad' }, 400, /не корректный JSON/],
       ['no such path', { path: '/no/such/path', login: DIRECTOR }, 404, /нет такого адреса: GET \/no\/such\/path/],
+      ['a broken %-encoding in a path parameter', { path: '/api/v1/maintenance/%E0%A4%A/service', login: DIRECTOR }, 400, /неверная %-кодировка/],
     ];
     for (const [what, req, status, message] of cases) {
       assert.match(assertCleanError(await call(app, { ...req, from: '127.0.1.1' }), status, what), message, what);
