@@ -4,18 +4,16 @@
  * the page, reached from the fleet block's link, shows them at 1920×1080, 1280×800 and 390×844.
  */
 import assert from 'node:assert/strict';
-import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tmpDir, until } from '../nodes/fixture';
-import { freePort } from '../support/net';
+import { tmpDir } from '../nodes/fixture';
+import { startApp, App, PASSWORDS } from '../support/app';
 import { openDb } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT_DIR = path.join(ROOT, 'test-output');
-const PASSWORD = 'e2e-quality-pass';
 const HOUR = 3_600_000;
 
 /**
@@ -43,8 +41,7 @@ async function seed(dataDir: string, now: number): Promise<void> {
 
 describe('e2e: «Качество данных» page', function () {
   this.timeout(240_000);
-  let app: ChildProcess | undefined;
-  let log = '';
+  let app: App | undefined;
   let base = '';
 
   before(async function () {
@@ -54,42 +51,12 @@ describe('e2e: «Качество данных» page', function () {
     }
     const dataDir = tmpDir('twin-e2e-quality');
     await seed(dataDir, Date.now());
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: String(port),
-      MQTT_PORT: String(await freePort()),
-      TWIN_DATA_DIR: dataDir,
-      TWIN_DEMO_DAYS: '1',
-      TWIN_ADMIN_PASSWORD: PASSWORD,
-      TWIN_OPERATOR_PASSWORD: PASSWORD,
-      TWIN_VIEWER_PASSWORD: PASSWORD,
-    };
-    for (const k of ['MQTT_URL', 'DATABASE_URL', 'TWIN_SIMULATOR']) delete env[k];
-    app = spawn(process.execPath, ['dist/lib/runtime/cli.js'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    app.stdout?.on('data', (d) => (log += d));
-    app.stderr?.on('data', (d) => (log += d));
-    base = `http://127.0.0.1:${port}`;
-    const auth = { authorization: 'Basic ' + Buffer.from(`director:${PASSWORD}`).toString('base64') };
-    await until(
-      async () => {
-        if (app?.exitCode !== null) throw new Error(`the app exited: ${log.slice(-2000)}`);
-        return (await fetch(`${base}/api/v1/fleet`, { headers: auth }).catch(() => undefined))?.ok;
-      },
-      120_000,
-      'the app to answer',
-    );
+    // The simulated plant with one day of demo history on top of the seeded rows.
+    app = await startApp(dataDir, { TWIN_SIMULATOR: 'on', TWIN_DEMO_DAYS: '1' });
+    base = app.base;
   });
 
-  after(() => {
-    if (app?.pid) {
-      try {
-        process.kill(-app.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
-  });
+  after(() => app?.stop());
 
   it('is reached from the fleet block and shows the seeded gap, glitch, reset and rejects at three screen sizes', async function () {
     const { chromium } = await import('playwright-core');
@@ -102,7 +69,7 @@ describe('e2e: «Качество данных» page', function () {
       ];
       fs.mkdirSync(OUTPUT_DIR, { recursive: true });
       for (const [i, size] of sizes.entries()) {
-        const page = await browser.newPage({ viewport: { width: size.width, height: size.height }, locale: 'ru-RU', httpCredentials: { username: 'director', password: PASSWORD } });
+        const page = await browser.newPage({ viewport: { width: size.width, height: size.height }, locale: 'ru-RU', httpCredentials: { username: 'director', password: PASSWORDS.director } });
         if (i === 0) {
           await page.goto(`${base}/dashboard/director`);
           await page.click('[data-testid=fleet-quality-link]', { timeout: 60_000 });
