@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import bcrypt from 'bcryptjs';
 import { LoginLimiter, LoginRefused } from '../../lib/runtime/login-limiter';
 import { Authenticator } from '../../lib/runtime/auth';
+import { clientAddress } from '../../lib/runtime/http-auth';
 
 const T0 = 1_800_000_000_000;
 const MIN = 60_000;
@@ -122,5 +123,20 @@ describe('Authenticator with the limiter', function () {
     await assert.rejects(auth.check('director', 'director-pass', '10.0.0.1'), LoginRefused);
     // the director elsewhere is served
     assert.equal(await auth.check('director', 'director-pass', '10.0.0.2'), 'viewer');
+  });
+});
+
+describe('clientAddress', () => {
+  const of = (remoteAddress: string) => clientAddress({ socket: { remoteAddress } } as never);
+
+  it('counts an IPv4 client by its address (also as IPv4-mapped IPv6) and an IPv6 client by its /64', () => {
+    assert.equal(of('10.0.0.7'), '10.0.0.7');
+    assert.equal(of('::ffff:10.0.0.7'), '10.0.0.7');
+    // one host may rotate through its /64: the first four groups
+    assert.equal(of('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
+    assert.equal(of('2001:db8:1:2::9'), '2001:db8:1:2::/64');
+    // «::» stands for the missing zero groups: 2001:db8:0:0:0:0:0:1
+    assert.equal(of('2001:db8::1'), '2001:db8:0:0::/64');
+    assert.equal(of('::1'), '0:0:0:0::/64');
   });
 });
