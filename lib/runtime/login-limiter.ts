@@ -108,11 +108,7 @@ export class LoginLimiter {
     this.slots = new Slots(this.opts.concurrent, this.opts.queue);
   }
 
-  /**
-   * Runs one password check for a login from an address. The attempt is counted as a failure before
-   * it runs (so a burst of parallel guesses stops at the limit, not after all of them ran) and
-   * refunded when the password was right. Throws LoginRefused instead of checking when over a limit.
-   */
+  /** The counters an attempt charges, with their limits. */
   private keys(address: string, username: string): [string, number][] {
     return [
       [`a\0${address}`, this.opts.perAddress],
