@@ -1,9 +1,10 @@
 /**
  * The daily generation plan as a CSV from a spreadsheet: `unit;day;kwh` per line (a header line is
  * allowed), day as YYYY-MM-DD or DD.MM.YYYY, kWh with a decimal comma and spaces as thousands
- * separators accepted ("60 000,5"). Any bad line rejects the whole file, with its line number.
+ * separators accepted ("60 000,5"). Any bad line rejects the whole file, with its line number; the
+ * same rules check a plan sent as JSON rows.
  */
-import { isRealDate } from './api/params';
+import { isRealDate, YEARS } from './api/params';
 
 export interface PlanRow {
   unit: string;
@@ -11,27 +12,54 @@ export interface PlanRow {
   kwh: number;
 }
 
-export function parsePlanCsv(text: string, known: (unit: string) => boolean): PlanRow[] {
-  const rows: PlanRow[] = [];
+/** 100 GWh a day: far above any unit, so only a typo (or 1e400 = Infinity in JSON) reaches it. */
+export const PLAN_MAX_KWH = 1e8;
+
+function rowProblem(row: Record<string, unknown>, known: (unit: string) => boolean): string | undefined {
+  const { unit, day, kwh } = row;
+  if (typeof row.problem === 'string') return row.problem;
+  if (typeof unit !== 'string') return 'нет агрегата (unit)';
+  if (!known(unit)) return `агрегат «${unit.slice(0, 40)}» не настроен`;
+  if (typeof day !== 'string' || !isRealDate(day)) return `дата «${String(day).slice(0, 40)}» не распознана (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, годы ${YEARS.min}–${YEARS.max})`;
+  if (typeof kwh !== 'number' || !Number.isFinite(kwh) || kwh < 0 || kwh > PLAN_MAX_KWH) return `план «${String(row.kwhText ?? kwh).slice(0, 40)}» — не число от 0 до ${PLAN_MAX_KWH} кВт·ч`;
+  return undefined;
+}
+
+/**
+ * Why a plan is refused (undefined: it is good): each bad row, and a unit/day given twice (which of
+ * the two would count is anyone's guess). `where(i)` names row i for the user: a line, an item.
+ */
+export function planRejection(rows: Record<string, unknown>[], known: (unit: string) => boolean, where: (i: number) => string): string | undefined {
   const problems: string[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const problem = rowProblem(row, known);
+    if (problem) return void problems.push(`${where(i)}: ${problem}`);
+    const key = `${row.unit}|${row.day}`;
+    const first = seen.get(key);
+    if (first !== undefined) problems.push(`${where(i)}: ${row.unit} на ${row.day} — повтор (${where(first)}), оставьте одну строку`);
+    else seen.set(key, i);
+  });
+  if (!problems.length) return undefined;
+  return `план не загружен, исправьте и загрузите снова / plan rejected, fix and upload again: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` и ещё ${problems.length - 10}` : ''}`;
+}
+
+export function parsePlanCsv(text: string, known: (unit: string) => boolean): PlanRow[] {
+  const rows: (Record<string, unknown> & { line: number })[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
     const cells = line.split(';').map((c) => c.trim());
     if (i === 0 && !/\d/.test(cells[1] ?? '')) return; // header
-    const n = i + 1;
-    if (cells.length < 3) return void problems.push(`строка ${n}: нужно 3 поля через «;» (агрегат;дата;кВт·ч)`);
+    if (cells.length < 3) return void rows.push({ problem: 'нужно 3 поля через «;» (агрегат;дата;кВт·ч)', line: i + 1 });
     const [unit, dayText, kwhText] = cells;
     const ru = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(dayText);
-    const day = ru ? `${ru[3]}-${ru[2]}-${ru[1]}` : dayText;
-    const kwh = Number(kwhText.replace(/[\s\u00a0]/g, '').replace(',', '.'));
-    if (!known(unit)) problems.push(`строка ${n}: агрегат «${unit}» не настроен`);
-    else if (!isRealDate(day)) problems.push(`строка ${n}: дата «${dayText}» не распознана (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)`);
-    else if (!(Number.isFinite(kwh) && kwh >= 0 && kwhText !== '')) problems.push(`строка ${n}: план «${kwhText}» — не число ≥ 0`);
-    else rows.push({ unit, day, kwh });
+    const kwh = kwhText === '' ? NaN : Number(kwhText.replace(/[\s\u00a0]/g, '').replace(',', '.'));
+    rows.push({ unit, day: ru ? `${ru[3]}-${ru[2]}-${ru[1]}` : dayText, kwh, kwhText, line: i + 1 });
   });
-  if (problems.length) throw new Error(`план не загружен, исправьте файл / plan rejected: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` и ещё ${problems.length - 10}` : ''}`);
   if (rows.length === 0) throw new Error('в файле нет строк плана / the file has no plan rows');
-  return rows;
+  const rejection = planRejection(rows, known, (i) => `строка ${rows[i].line}`);
+  if (rejection) throw new Error(rejection);
+  return rows.map(({ unit, day, kwh }) => ({ unit, day, kwh }) as PlanRow);
 }

@@ -3,7 +3,7 @@
  * status) and the service records an operator enters.
  */
 import type { ApiContext, Route } from './routes';
-import { ApiError, isRealDate } from './params';
+import { ApiError, isRealDate, parseText, YEARS } from './params';
 import { localDate, dayStart } from '../calendar';
 import { addServiceRecord, listServiceRecords, programOf, counterReadings } from '../store/maintenance-store';
 import { MaintenanceProgram } from '../maintenance';
@@ -46,13 +46,14 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
         if (!service) throw new ApiError(400, `service — одна из услуг программы «${program.name}»: ${program.services.map((s) => s.name).join(', ')} / unknown service`);
         const db = await ctx.db();
         const latest = (await counterReadings(db, [params.unit])).get(params.unit)?.last;
-        const runH = typeof b.run_h === 'string' ? Number(b.run_h.replace(',', '.')) : b.run_h ?? latest?.run_h;
+        // Blank means «the counter now», like absent (Number('') would be 0).
+        const runH = b.run_h === '' || b.run_h === null || b.run_h === undefined ? latest?.run_h : typeof b.run_h === 'string' ? Number(b.run_h.replace(',', '.')) : b.run_h;
         if (typeof runH !== 'number' || !Number.isFinite(runH) || runH < 0) throw new ApiError(400, 'run_h — моточасы на момент ТО, число ≥ 0 (без него берутся текущие, а данных ещё нет) / run_h must be a number ≥ 0');
         if (latest && runH > latest.run_h + 24) throw new ApiError(400, `run_h ${runH} больше текущей наработки ${latest.run_h.toFixed(1)} ч: проверьте число / run_h is above the counter`);
         const today = localDate(ctx.now(), site.tz);
         const day = b.date === undefined || b.date === '' ? today : b.date;
-        if (typeof day !== 'string' || !isRealDate(day) || day > today) throw new ApiError(400, 'date — дата выполнения ГГГГ-ММ-ДД, не позже сегодняшней / date must be a past or today\'s date');
-        if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 500)) throw new ApiError(400, 'comment — текст до 500 символов / comment must be text up to 500 characters');
+        if (typeof day !== 'string' || !isRealDate(day) || day > today) throw new ApiError(400, `date — дата выполнения ГГГГ-ММ-ДД, не раньше ${YEARS.min} года и не позже сегодняшней / date must be a past or today's date`);
+        const comment = parseText(b.comment, 'comment', 500);
         return addServiceRecord(db, {
           unit: params.unit,
           service,
@@ -60,7 +61,7 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
           done_on: day,
           done_at: dayStart(day, site.tz),
           labor_rub_per_h: program.labor_rub_per_h,
-          comment: (b.comment as string | undefined)?.trim() || undefined,
+          comment,
           user,
         });
       },

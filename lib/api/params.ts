@@ -10,11 +10,40 @@ export class ApiError extends Error {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** A calendar date that exists (2026-02-30 does not). */
+/** Years a date may have: the twin's data and plans live here; PostgreSQL has no year 0 and JS dates end in 275760. */
+export const YEARS = { min: 2000, max: 2100 };
+
+/** A calendar date that exists (2026-02-30 does not), in YEARS. */
 export function isRealDate(day: string): boolean {
   if (!DATE_ONLY.test(day)) return false;
+  const year = Number(day.slice(0, 4));
+  if (year < YEARS.min || year > YEARS.max) return false;
   const d = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
+/** The value of a table's own key (not one of Object.prototype's: `constructor`, `__proto__`, `toString`). */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** A row id in a path: 1 … 2^53−1 (larger ones are not exact in JS numbers and may exceed bigint). */
+export function parseId(text: string): number {
+  const id = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id)) throw new ApiError(400, `id «${text.slice(0, 30)}» — целое число от 1 до ${Number.MAX_SAFE_INTEGER}: проверьте адрес / id must be an integer 1..${Number.MAX_SAFE_INTEGER}`);
+  return id;
+}
+
+/**
+ * A free text field (comment): a string up to max characters; NUL is refused (PostgreSQL cannot
+ * store it in text). Blank is undefined.
+ */
+export function parseText(value: unknown, name: string, max: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length > max || value.includes('\u0000')) {
+    throw new ApiError(400, `${name} — текст до ${max} символов без нулевого символа (\\u0000): исправьте поле / ${name} must be text up to ${max} characters without NUL`);
+  }
+  return value.trim() || undefined;
 }
 
 /**
@@ -30,7 +59,7 @@ export function parsePeriod(q: Record<string, unknown>, tz: string, maxDays = 40
       const ms = Date.parse(v);
       if (Number.isFinite(ms)) return ms;
     }
-    throw new ApiError(400, `${name}=${v.slice(0, 40)}: дата не распознана, пример 2026-11-27 или 2026-11-27T08:00:00+03:00 / unparsable ${name}`);
+    throw new ApiError(400, `${name}=${v.slice(0, 40)}: дата не распознана или вне ${YEARS.min}–${YEARS.max} годов, пример 2026-11-27 или 2026-11-27T08:00:00+03:00 / unparsable ${name} or outside years ${YEARS.min}..${YEARS.max}`);
   };
   const from = one('from');
   const to = one('to');

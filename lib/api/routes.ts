@@ -15,8 +15,8 @@ import { exportWorkbook } from './export-xlsx';
 import { dataQualityReport } from './data-quality-report';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-import { parsePeriod, parseUnit, ApiError, isRealDate } from './params';
-import { parsePlanCsv, PlanRow } from '../plan-csv';
+import { parsePeriod, parseUnit, ApiError, isRealDate, ownEntry, parseId, parseText, YEARS } from './params';
+import { parsePlanCsv, planRejection, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
 import { alertRoutes } from './alert-routes';
 import type { Role } from '../runtime/auth';
@@ -115,17 +115,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       path: '/api/v1/downtime/:id/reason',
       role: 'operator',
       handle: async ({ params, body, user }) => {
-        const id = Number(params.id);
+        const id = parseId(params.id);
         const b = (body ?? {}) as { reason?: unknown; comment?: unknown };
-        if (!Number.isInteger(id) || id < 1) throw new ApiError(400, 'id простоя — целое число / id must be an integer');
-        if (typeof b.reason !== 'string' || !REASONS[b.reason]) {
-          throw new ApiError(400, `reason — одно из: ${Object.keys(REASONS).join(', ')} / unknown reason`);
-        }
-        if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 500)) throw new ApiError(400, 'comment — текст до 500 символов / comment must be text up to 500 characters');
-        if (b.reason === 'emergency' && !(typeof b.comment === 'string' && b.comment.trim())) {
+        const reason = ownEntry(REASONS, b.reason);
+        if (!reason) throw new ApiError(400, `reason — одно из: ${Object.keys(REASONS).join(', ')} / unknown reason`);
+        const comment = parseText(b.comment, 'comment', 500);
+        if (b.reason === 'emergency' && !comment) {
           throw new ApiError(400, 'для аварийного останова опишите причину в comment / an emergency stop needs a comment');
         }
-        const event = await tagEvent(await ctx.db(), id, b.reason, REASONS[b.reason].category, (b.comment as string | undefined)?.trim() || undefined, user);
+        const event = await tagEvent(await ctx.db(), id, b.reason as string, reason.category, comment, user);
         if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
         return { ...event, start: isoOrNull(event.start), end: isoOrNull(event.end), tagged_at: isoOrNull(event.tagged_at) };
       },
@@ -153,13 +151,10 @@ export function apiRoutes(ctx: ApiContext): Route[] {
             throw new ApiError(400, (err as Error).message);
           }
         } else if (Array.isArray(body)) {
-          rows = body.map((r, i) => {
-            const { unit, day, kwh } = (r ?? {}) as Partial<PlanRow>;
-            if (typeof unit !== 'string' || !known(unit) || typeof day !== 'string' || !isRealDate(day) || typeof kwh !== 'number' || !(kwh >= 0)) {
-              throw new ApiError(400, `строка ${i + 1}: нужно {unit: настроенный агрегат, day: ГГГГ-ММ-ДД, kwh: число ≥ 0} / bad row`);
-            }
-            return { unit, day, kwh };
-          });
+          const items = body.map((r) => (r !== null && typeof r === 'object' ? (r as Record<string, unknown>) : {}));
+          const rejection = planRejection(items, known, (i) => `элемент ${i + 1}`);
+          if (rejection) throw new ApiError(400, `${rejection} (JSON: [{unit, day: ГГГГ-ММ-ДД, kwh}])`);
+          rows = items.map(({ unit, day, kwh }) => ({ unit, day, kwh }) as PlanRow);
         } else throw new ApiError(400, 'тело: JSON-массив [{unit, day, kwh}] или CSV (text/csv) / body must be a JSON array or CSV');
         return { stored: await upsertPlan(await ctx.db(), rows) };
       },
@@ -172,11 +167,11 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         const now = ctx.now();
         if (query.year !== undefined) {
           const year = Number(query.year);
-          if (!(Number.isInteger(year) && year >= 2000 && year <= 2100)) throw new ApiError(400, 'year — год, например 2026 / year must be like 2026');
+          if (!(Number.isInteger(year) && year >= YEARS.min && year <= YEARS.max)) throw new ApiError(400, `year — год ${YEARS.min}–${YEARS.max}, например 2026 / year must be like 2026`);
           return yearEconomics(await ctx.db(), site, year, now);
         }
         const month = query.month ?? localDate(now, site.tz).slice(0, 7);
-        if (typeof month !== 'string' || !isRealDate(`${month}-01`)) throw new ApiError(400, 'month — месяц ГГГГ-ММ, например 2026-11 / month must be YYYY-MM');
+        if (typeof month !== 'string' || !isRealDate(`${month}-01`)) throw new ApiError(400, `month — месяц ГГГГ-ММ ${YEARS.min}–${YEARS.max} годов, например 2026-11 / month must be YYYY-MM`);
         return monthEconomics(await ctx.db(), site, month, now);
       },
     },
@@ -197,9 +192,9 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       handle: async ({ body, user }) => {
         const b = (body ?? {}) as { kind?: unknown; from?: unknown; value?: unknown };
         const value = typeof b.value === 'string' ? parseNumberField(b.value, NaN) : b.value;
-        const entry = typeof b.kind === 'string' ? PRICE_ENTRIES[b.kind] : undefined;
+        const entry = ownEntry(PRICE_ENTRIES, b.kind);
         if (!entry) throw new ApiError(400, `kind — одно из: ${Object.keys(PRICE_ENTRIES).join(', ')} / unknown kind`);
-        if (typeof b.from !== 'string' || !isRealDate(b.from)) throw new ApiError(400, 'from — дата начала действия ГГГГ-ММ-ДД / from must be a date');
+        if (typeof b.from !== 'string' || !isRealDate(b.from)) throw new ApiError(400, `from — дата начала действия ГГГГ-ММ-ДД, ${YEARS.min}–${YEARS.max} годы / from must be a date`);
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > entry.max) throw new ApiError(400, `value — число от 0 до ${entry.max} / value must be a number in 0..${entry.max}`);
         // Fixed costs are monthly: they apply from the first day of the month entered.
         const from = entry.kind.endsWith('_month') ? `${b.from.slice(0, 7)}-01` : b.from;

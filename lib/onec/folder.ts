@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import iconv from 'iconv-lite';
+import { SaxesParser } from 'saxes';
 import { OnecTransport, StockItem, PriceItem, SupplyItem, RunHoursRecord, PostAnswer, decimal } from './contract';
 import { OnecError } from './soap-client';
 
@@ -18,6 +19,42 @@ export interface FolderOptions {
   dir: string;
   encoding: FileEncoding;
   now?: () => number;
+  /** the largest file taken, bytes (a larger one is rejected unread) */
+  maxFileBytes?: number;
+}
+
+/** 16 MiB: a stock list of tens of thousands of rows is a few MB. */
+export const MAX_FILE_BYTES = 16 * 1024 ** 2;
+
+/**
+ * The file's bytes, if it is a plain file of at most max bytes. A symlink is refused without being
+ * followed (O_NOFOLLOW: no swap between a check and the read), so a link to /etc/passwd or to the
+ * twin's own secrets is never read; a FIFO or a device would block or never end.
+ */
+function readPlainFile(full: string, max: number): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error('это символическая ссылка: такие не читаются, положите в папку сам файл / symlinks are refused');
+    throw err;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error('это не обычный файл / not a regular file');
+    if (st.size > max) throw new Error(`файл ${st.size} байт, больше предела ${max}: разбейте выгрузку / the file is larger than ${max} bytes`);
+    // The size seen, not to the end: a file still growing cannot pass the limit.
+    const buf = Buffer.alloc(st.size);
+    let n = 0;
+    while (n < st.size) {
+      const got = fs.readSync(fd, buf, n, st.size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Columns of each list: the contract's Latin names, or the Russian ones a 1C export gives. */
@@ -69,18 +106,56 @@ function parseCsv(text: string, kind: Kind): Row[] {
   });
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** The rows of a flat XML list as in the SOAP answer: <Row><Code>…</Code>…</Row>, any prefix, xsi:nil. */
+/**
+ * The rows of a flat XML list as in the SOAP answer: <Row><Code>…</Code>…</Row>, any prefix,
+ * xsi:nil. A conforming streaming parser (saxes: linear on any input, a broken file is an error at
+ * its line); a DTD is refused, so no entity can expand into gigabytes or read a local file.
+ */
 function parseXml(text: string): Row[] {
-  if (!/<(\w+:)?Row[\s>]/.test(text) && !/<(\w+:)?(return|Stock|Prices|Supplies)[\s>]/.test(text)) throw new Error('в XML нет списка строк <Row> / no <Row> list in the XML');
-  return [...text.matchAll(/<(?:\w+:)?Row\b[^>]*>([\s\S]*?)<\/(?:\w+:)?Row>/g)].map((m) => {
-    const row: Row = {};
-    for (const f of m[1].matchAll(/<(?:\w+:)?(\w+)\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?\1>)/g)) {
-      row[f[1]] = f[3] === undefined || /nil="true"/.test(f[2]) ? null : f[3].replace(/&(\w+);/g, (_, e) => XML_ENTITIES[e] ?? `&${e};`).trim();
-    }
-    return row;
+  const parser = new SaxesParser({ xmlns: false });
+  const local = (name: string) => name.slice(name.indexOf(':') + 1);
+  const rows: Row[] = [];
+  let listSeen = false;
+  let depth = 0;
+  let rowDepth = -1;
+  let row: Row | undefined;
+  let field: { name: string; text: string; nil: boolean } | undefined;
+  parser.on('doctype', () => {
+    throw new Error('в XML есть DTD (<!DOCTYPE>): такие файлы не читаются, выгрузите без него / a DTD is refused');
   });
+  parser.on('opentag', (tag) => {
+    depth++;
+    const name = local(tag.name);
+    if (rowDepth < 0 && name === 'Row') {
+      listSeen = true;
+      rowDepth = depth;
+      row = {};
+    } else if (row && depth === rowDepth + 1) {
+      const nil = Object.entries(tag.attributes).some(([k, v]) => local(k) === 'nil' && v === 'true');
+      field = { name, text: '', nil };
+    }
+    if (['return', 'Stock', 'Prices', 'Supplies'].includes(name)) listSeen = true;
+  });
+  parser.on('text', (t) => field && (field.text += t));
+  parser.on('cdata', (t) => field && (field.text += t));
+  parser.on('closetag', () => {
+    if (field && depth === rowDepth + 1) {
+      row![field.name] = field.nil ? null : field.text.trim();
+      field = undefined;
+    } else if (row && depth === rowDepth) {
+      rows.push(row);
+      row = undefined;
+      rowDepth = -1;
+    }
+    depth--;
+  });
+  try {
+    parser.write(text).close();
+  } catch (err) {
+    throw new Error(`XML не разобран: ${(err as Error).message.slice(0, 200)} — проверьте файл / malformed XML`);
+  }
+  if (!listSeen) throw new Error('в XML нет списка строк <Row> / no <Row> list in the XML');
+  return rows;
 }
 
 /** ДД.ММ.ГГГГ [чч:мм[:сс]] or ГГГГ-ММ-ДД[Tчч:мм:сс] (no zone: 1C's local time) → the contract's form. */
@@ -114,10 +189,27 @@ const TO_ITEMS = {
 export class FolderOnec implements OnecTransport {
   constructor(private opts: FolderOptions) {}
 
+  /**
+   * A folder of the exchange, created with the exchange folder's own mode: 1C (often another
+   * account) must read what the twin writes there, whatever the twin's umask (077, data-dir.ts).
+   */
   private dir(...parts: string[]): string {
     const d = path.join(this.opts.dir, ...parts);
-    fs.mkdirSync(d, { recursive: true });
+    if (!fs.existsSync(d)) {
+      fs.mkdirSync(d, { recursive: true });
+      if (parts.length) fs.chmodSync(d, this.shareMode());
+    }
     return d;
+  }
+
+  private shareMode(): number {
+    return fs.statSync(this.opts.dir).mode & 0o777;
+  }
+
+  /** Writes a file 1C reads: readable as the exchange folder is. */
+  private write(file: string, data: string | Buffer): void {
+    fs.writeFileSync(file, data);
+    fs.chmodSync(file, this.shareMode() & 0o666);
   }
 
   private decode(buf: Buffer, name: string): string {
@@ -136,15 +228,15 @@ export class FolderOnec implements OnecTransport {
     const full = path.join(inbox, file);
     const stamp = new Date(this.opts.now?.() ?? Date.now()).toISOString();
     try {
-      const text = this.decode(fs.readFileSync(full), file);
+      const text = this.decode(readPlainFile(full, this.opts.maxFileBytes ?? MAX_FILE_BYTES), file);
       const items = TO_ITEMS[kind](file.toLowerCase().endsWith('.xml') ? parseXml(text) : parseCsv(text, kind)) as T[];
       fs.renameSync(full, path.join(this.dir('in', 'archive'), file));
-      fs.writeFileSync(path.join(this.dir('in', 'archive'), `${file}.receipt.txt`), `Принят ${stamp}: строк ${items.length}\nAccepted ${stamp}: ${items.length} rows\n`);
+      this.write(path.join(this.dir('in', 'archive'), `${file}.receipt.txt`), `Принят ${stamp}: строк ${items.length}\nAccepted ${stamp}: ${items.length} rows\n`);
       return items;
     } catch (err) {
       const reason = (err as Error).message;
       fs.renameSync(full, path.join(this.dir('in', 'rejected'), file));
-      fs.writeFileSync(path.join(this.dir('in', 'rejected'), `${file}.error.txt`), `Отклонён ${stamp}, данные не изменены: ${reason}\n`);
+      this.write(path.join(this.dir('in', 'rejected'), `${file}.error.txt`), `Отклонён ${stamp}, данные не изменены: ${reason}\n`);
       throw new OnecError(`файл ${file} не принят (данные прежние; он перенесён в in/rejected): ${reason}`, 'protocol');
     }
   }
@@ -173,7 +265,7 @@ export class FolderOnec implements OnecTransport {
     const comma = (n: number) => n.toFixed(2).replace('.', ',');
     const lines = ['Id;Unit;Date;CounterHours;Hours', ...records.map((r) => `${r.id};${r.unit};${r.day.split('-').reverse().join('.')};${comma(r.run_h)};${comma(r.hours)}`)];
     const tmp = path.join(out, `.${name}.tmp`);
-    fs.writeFileSync(tmp, iconv.encode(lines.join('\r\n') + '\r\n', this.opts.encoding));
+    this.write(tmp, iconv.encode(lines.join('\r\n') + '\r\n', this.opts.encoding));
     fs.renameSync(tmp, path.join(out, name));
     return records.map((r) => ({ id: r.id, result: 'accepted' }));
   }

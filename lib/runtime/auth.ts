@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
+import { LoginLimiter } from './login-limiter';
+import { BcryptWorker } from './bcrypt-worker';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -69,22 +71,38 @@ export function loadUsers(dataDir: string, env: NodeJS.ProcessEnv = process.env)
   return { users, generated };
 }
 
+/** One for the process: the compares run one after another off the event loop. */
+const bcryptWorker = new BcryptWorker();
+
 /**
  * Checks a login. bcrypt is slow on purpose (~50 ms); a dashboard or a BI tool sends the same
- * Basic header with every request, so a success is remembered for a few minutes by its digest.
+ * Basic header with every request, so an answer is remembered for a few minutes by its digest: a
+ * right one so the user is served at once, a wrong one so the same stale password sent again is
+ * neither checked nor counted as a new guess. New guesses go through the limiter (login-limiter.ts).
  */
 export class Authenticator {
-  private cache = new Map<string, { role: Role; until: number }>();
-  constructor(private users: User[], private ttlMs = 5 * 60_000) {}
+  private known = new Map<string, { role: Role; until: number }>();
+  private wrong = new Map<string, number>();
+  constructor(private users: User[], private ttlMs = 5 * 60_000, readonly limiter = new LoginLimiter()) {}
 
-  async check(username: string, password: string): Promise<Role | undefined> {
+  /** The login's role, or undefined when wrong; throws LoginRefused (429/503) from a guessing address. */
+  async check(username: string, password: string, address = 'local'): Promise<Role | undefined> {
+    const now = Date.now();
+    // A refused address learns nothing, not even from the remembered answers.
+    this.limiter.check(address, username, now);
     const key = crypto.createHash('sha256').update(`${username}\0${password}`).digest('hex');
-    const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.role;
+    const hit = this.known.get(key);
+    if (hit && hit.until > now) return hit.role;
+    if ((this.wrong.get(key) ?? 0) > now) return undefined;
     const user = this.users.find((u) => u.username === username);
-    if (!user || !(await bcrypt.compare(password, user.hash))) return undefined;
-    if (this.cache.size > 1000) this.cache.clear();
-    this.cache.set(key, { role: user.role, until: Date.now() + this.ttlMs });
+    const ok = await this.limiter.attempt(address, username, async () => Boolean(user) && (await bcryptWorker.compare(password, user!.hash)), now);
+    if (!ok || !user) {
+      if (this.wrong.size > 1000) this.wrong.clear();
+      this.wrong.set(key, now + this.ttlMs);
+      return undefined;
+    }
+    if (this.known.size > 1000) this.known.clear();
+    this.known.set(key, { role: user.role, until: now + this.ttlMs });
     return user.role;
   }
 }

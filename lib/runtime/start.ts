@@ -8,7 +8,9 @@ import express from 'express';
 import { readEnv, TwinEnv } from './env';
 import { startEmbeddedBroker, EmbeddedBroker } from './broker';
 import { loadUsers, Authenticator } from './auth';
-import { httpAuth, socketAuth, editorAuth, securityHeaders } from './http-auth';
+import { httpAuth, socketAuth, editorAuth, securityHeaders, editorLoginGuard } from './http-auth';
+import { jsonErrors, jsonNotFound } from './http-errors';
+import { privateDataDir, CREDENTIAL_SECRET_WARNING } from './data-dir';
 import { startDemoOnec } from '../onec/demo';
 import { openDb } from '../store/db';
 import { migrate } from '../store/schema';
@@ -30,6 +32,8 @@ export interface RunningTwin {
 /** settingsOverride replaces entries of settings.js (the benchmark uses its own flow file). */
 export async function startTwin(settingsOverride: Record<string, unknown> = {}): Promise<RunningTwin> {
   const env = readEnv();
+  // Before anything is written: the data folder is the service account's only.
+  for (const line of privateDataDir(env.dataDir)) console.warn(`[energy-twin] папка данных закрыта от других пользователей / data folder made private: ${line}`);
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const settings = { ...require(path.join(ROOT, 'settings.js')), ...settingsOverride };
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -38,6 +42,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const { users, generated } = loadUsers(env.dataDir);
   const auth = new Authenticator(users);
   settings.adminAuth = editorAuth(auth);
+  if (!settings.credentialSecret) for (const line of CREDENTIAL_SECRET_WARNING) console.warn(`[energy-twin] ${line}`);
   settings.dashboard = { ...(settings.dashboard ?? {}), ioMiddleware: socketAuth(auth) };
   const flows = preparePlantFlows(settings.flowFile, path.join(ROOT, 'flows', 'flows.json'));
   if (flows !== 'kept') console.log(`[energy-twin] ${flows === 'copied-template' ? 'первый запуск: схемы скопированы из flows/flows.json' : 'схемы станции перенесены из папки программы'} в ${settings.flowFile} / plant flows: ${flows}`);
@@ -64,12 +69,17 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const app = express();
   const server = http.createServer(app);
   RED.init(server, settings);
+  app.disable('x-powered-by');
   app.use(securityHeaders);
   // Before the logins: a service manager or a monitoring system asks without one (it shows no secret).
   let flowsStarted = false;
   app.get('/healthz', healthHandler(nodeRedSources(RED.nodes, () => flowsStarted)));
+  // The editor's login is limited like the others (Node-RED's adminAuth does not see the address).
+  app.post(`${settings.httpAdminRoot}/auth/token`, ...editorLoginGuard(auth));
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, httpAuth(auth), RED.httpNode);
+  // Whatever the apps above pass on is answered as JSON, without stack or path.
+  app.use(jsonNotFound, jsonErrors);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>

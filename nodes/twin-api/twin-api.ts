@@ -6,6 +6,7 @@ import { ApiError } from '../../lib/api/params';
 import { Role, atLeast } from '../../lib/runtime/auth';
 import { roleRefusal } from '../../lib/runtime/http-auth';
 import { writeGuard } from '../../lib/runtime/write-guard';
+import { errorAnswer } from '../../lib/runtime/http-errors';
 
 interface ApiConfig {
   site: string;
@@ -60,8 +61,10 @@ export = (RED: NodeAPI) =>
               res.status(err.status).json({ error: err.message });
               return;
             }
-            node.error(`${req.method} ${route.path}: ${err.message}`);
-            res.status(500).json({ error: 'внутренняя ошибка, подробности в журнале Node-RED / internal error, see the Node-RED log' });
+            const answer = errorAnswer(err);
+            if (answer.status >= 500) node.error(`${req.method} ${route.path}: ${err.message}`);
+            else node.warn(`${req.method} ${route.path}: ${err.message}`);
+            res.status(answer.status).json({ error: answer.error });
           },
         );
       });
