@@ -1,14 +1,7 @@
 /** REST of the alert journal (issue 16): the list, active or over a period, and acknowledging. */
 import type { ApiContext, Route } from './routes';
-import { ApiError, parsePeriod } from './params';
+import { ApiError, parsePeriod, parseId } from './params';
 import { openAlerts, listAlerts, ackAlert } from '../store/alert-store';
-
-/** An alert id as the journal gives it: a positive integer a bigint holds. */
-function alertId(text: string): number {
-  const id = Number(text);
-  if (!/^[1-9]\d{0,14}$/.test(text) || !Number.isSafeInteger(id)) throw new ApiError(400, `id тревоги — целое число ≥ 1, как в списке тревог / alert id must be a positive integer`);
-  return id;
-}
 
 export function alertRoutes(ctx: ApiContext): Route[] {
   const { site } = ctx;
@@ -29,7 +22,7 @@ export function alertRoutes(ctx: ApiContext): Route[] {
       path: '/api/v1/alerts/:id/ack',
       role: 'operator',
       handle: async ({ params, user }) => {
-        const alert = await ackAlert(await ctx.db(), alertId(params.id), user, ctx.now());
+        const alert = await ackAlert(await ctx.db(), parseId(params.id), user, ctx.now());
         if (!alert) throw new ApiError(404, `тревоги ${params.id} нет в журнале / no such alert`);
         return alert;
       },
