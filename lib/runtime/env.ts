@@ -50,12 +50,12 @@ export class SettingsError extends Error {
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
   const problems: string[] = [];
   const set = (name: string) => (env[name] ?? '').trim() || undefined;
-  const int = (name: string, dflt: number, min: number, max: number, unit = ''): number => {
+  const int = (name: string, dflt: number, min: number, max: number, unit: [string, string] = ['', '']): number => {
     const v = set(name);
     if (v === undefined) return dflt;
     const n = Number(v);
     if (/^\d+$/.test(v) && n >= min && n <= max) return n;
-    problems.push(`${name}=${quote(v)}: нужно целое число ${min}…${max}${unit} / must be a whole number ${min}…${max}${unit}`);
+    problems.push(`${name}=${quote(v)}: нужно целое число ${min}…${max}${unit[0]} / must be a whole number ${min}…${max}${unit[1]}`);
     return dflt;
   };
   const url = (name: string, schemes: string[], example: string): string | undefined => {
@@ -71,8 +71,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
 
   const port = int('PORT', 1880, 1, 65535);
   const mqttPort = int('MQTT_PORT', 1883, 1, 65535);
-  const demoDays = int('TWIN_DEMO_DAYS', 4, 0, MAX_DEMO_DAYS, ' сут / days');
-  const brokerWalMb = int('TWIN_BROKER_WAL_MB', 1024, 0, MAX_WAL_MB, ' МБ / MB');
+  const demoDays = int('TWIN_DEMO_DAYS', 4, 0, MAX_DEMO_DAYS, [' сут', ' days']);
+  const brokerWalMb = int('TWIN_BROKER_WAL_MB', 1024, 0, MAX_WAL_MB, [' МБ', ' MB']);
 
   const host = set('HOST') ?? DEFAULT_HOST;
   if (!isHost(host)) problems.push(`HOST=${quote(host)}: нужен IP-адрес (127.0.0.1, 0.0.0.0, ::) или имя узла / must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name`);
