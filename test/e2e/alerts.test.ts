@@ -1,6 +1,6 @@
 /**
  * End to end: «Тревоги». Two open alerts are written to the embedded journal before the app starts; the
- * header of the director's page counts them and its banner names them, the page lists them, the operator acknowledges one in the
+ * header of the director's page counts them and names the most severe, the page lists them, the operator acknowledges one in the
  * browser and the director may not. Screenshots at 1920×1080, 1280×800 and 390×844.
  */
 import assert from 'node:assert/strict';
@@ -45,9 +45,8 @@ describe('e2e: «Тревоги» page and the header count', function () {
       const badge = director.locator('[data-testid=alerts-badge]');
       await director.waitForFunction(() => Number((globalThis as any).document.querySelector('[data-testid=alerts-badge]')?.dataset.count) >= 2, null, { timeout: 60_000 });
       assert.ok(Number(await badge.getAttribute('data-count')) >= 2);
-      // The director's page lists them in a line each, the critical one first.
-      const first = director.locator('[data-testid=alerts-banner] [data-testid=alerts-banner-item]').first();
-      assert.match((await first.textContent()) ?? '', /ГПУ-2: пора ТО/);
+      // A wide screen names the most severe one in the header: the critical service.
+      assert.match((await director.locator('[data-testid=alerts-badge-first]').textContent()) ?? '', /ГПУ-2: пора ТО/);
       await screenshot(director, 'alerts-director.png');
       await badge.click();
       await director.waitForURL(/\/dashboard\/alerts$/);

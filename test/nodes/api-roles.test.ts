@@ -50,7 +50,7 @@ describe('REST rights: every route × role × path variant', function () {
         }
       }
     }
-    // 15 routes × 4 variants × 3 roles
+    // every route × 4 path variants × 3 roles
     assert.equal(checked, routes.length * 12);
   });
 
@@ -59,7 +59,8 @@ describe('REST rights: every route × role × path variant', function () {
     const request = require('supertest')(red.httpNode);
     const routes = apiRoutes({ site: new SiteModel('t1', 'Тест', 'Asia/Yekaterinburg', { tariff_rub_per_kwh: [], gas_rub_per_m3: [] }), db: () => Promise.reject(new ApiError(503, '')), now: () => 0 });
     const writes = routes.filter((r) => r.method === 'post');
-    assert.equal(writes.length, 4);
+    // Every write route of the API: a new one is added here on purpose, and so walked below.
+    assert.deepEqual(writes.map((r) => r.path).sort(), ['/api/v1/alerts/:id/ack', '/api/v1/downtime/:id/reason', '/api/v1/maintenance/:unit/service', '/api/v1/plan', '/api/v1/settings/prices']);
     for (const route of writes) {
       const path = route.path.replace(':id', '1').replace(':unit', 'gpu1');
       // What <form enctype="text/plain" action=".../api/v1/plan"> on another site sends with the cached login.
