@@ -228,11 +228,12 @@ describe('integration: kill -9 of the app under a steady stream', function () {
     const mqttPort = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-kill9-embedded-'));
     const port = await freePort();
-    const env = { DATABASE_URL: '', MQTT_URL: '', MQTT_PORT: String(mqttPort), TWIN_SIMULATOR: 'off', PORT: String(port), TWIN_DATA_DIR: dataDir, TWIN_VIEWER_PASSWORD: 'kill9-viewer' };
+    const gateway = { username: 'gateway', password: 'kill9-gateway' };
+    const env = { DATABASE_URL: '', MQTT_URL: '', MQTT_PORT: String(mqttPort), TWIN_SIMULATOR: 'off', PORT: String(port), TWIN_DATA_DIR: dataDir, TWIN_VIEWER_PASSWORD: 'kill9-viewer', TWIN_GATEWAY_PASSWORD: gateway.password };
     apps.push(await startApp(env, log));
     // A gateway with a persistent session of its own: what the broker did not acknowledge, mqtt.js
     // keeps and sends again after reconnecting (here: to the restarted app's broker).
-    const gw = new Gateway(await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: `kill9-gateway-emb-${process.pid}`, clean: false, reconnectPeriod: 200 }));
+    const gw = new Gateway(await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: `kill9-gateway-emb-${process.pid}`, clean: false, reconnectPeriod: 200, ...gateway }));
     gw.client.on('error', () => undefined);
     let ackedBeforeKill = new Set<number>();
     let atKill = 0;
