@@ -19,10 +19,11 @@
  * - Bound: the segment files together stay within `maxBytes`; an append that would pass it waits
  *   until a segment is deleted. Nothing acknowledged is ever dropped.
  * - Share: each publisher (`append`'s owner, the broker's client id) may hold at most
- *   `maxBytes / n` of entries not done, n = the publishers holding some or waiting to append (one
- *   publisher alone may use it all). One flooding gateway thus cannot keep the others out: as the
- *   twin's acks free room, it goes to those under their share. A publisher holding nothing is always
- *   let in (up to the bound), however big its record. A publisher's appends stay in its order.
+ *   `maxBytes / (n + 1)` of entries not done, n = the publishers holding some or waiting to append:
+ *   alone, half the log; with two, a third each. The n of them together thus leave a share free,
+ *   and a publisher that comes next finds room at once, however hard one floods while the twin
+ *   stalls: one gateway cannot fill the log for all. A publisher holding nothing is let in whenever
+ *   the bound allows, however big its record. A publisher's appends stay in its order.
  * - Done: `expect(entry, subscribers)` says whose acks an entry waits for (none: done at once);
  *   `ack(subscriber, topic, payload)` takes the oldest entry with that topic and payload still
  *   waiting for that subscriber (a multiset: identical publishes are interchangeable).
@@ -218,11 +219,11 @@ export class PublishWal {
     return this.held.get(owner) ?? 0;
   }
 
-  /** What one publisher may hold now: the bound divided among those holding or waiting. */
+  /** What one publisher may hold now: the bound divided among those holding or waiting, and one more. */
   shareBytes(): number {
     const owners = new Set([...this.held.keys(), ...this.admitting.keys()]);
     owners.delete('');
-    return Math.floor(this.maxBytes / Math.max(1, owners.size));
+    return Math.floor(this.maxBytes / (owners.size + 1));
   }
 
   private hold(owner: string, bytes: number): void {
