@@ -3,7 +3,7 @@ import { Aedes, Client } from 'aedes';
 import type { AuthenticateError } from 'aedes';
 import { PublishWal, WalEntry } from './publish-wal';
 import { Login, mqttLoginCheck } from './auth';
-import { limitPackets } from './mqtt-frame-limit';
+import { LimitedConnection } from './mqtt-frame-limit';
 import { isTelemetryTopic } from '../telemetry';
 import { portInUse } from './ports';
 import { isInternalLogin, embeddedBrokerListening } from './internal-login';
@@ -32,13 +32,12 @@ export interface EmbeddedBrokerOptions {
 
 /** MQTT 3.1.1 CONNACK return codes (§3.2.2.3) */
 const IDENTIFIER_REJECTED = 2;
+const SERVER_UNAVAILABLE = 3;
 const BAD_USER_OR_PASSWORD = 4;
+const refusal = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 export const MAX_PACKET_BYTES = 256 * 1024;
 /** how often a kind of refusal is logged at most (a client retrying in a loop must not flood the log) */
 const REFUSAL_LOG_MS = 60_000;
-
-const SERVER_UNAVAILABLE = 3;
-const refusal = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 
 /** How long publishes wait for the twin's subscription before the broker takes them anyway. */
 const GATE_MAX_MS = 60_000;
@@ -245,7 +244,7 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
   const server = net.createServer((socket) => {
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
     broker.handle(
-      limitPackets(socket, maxPacketBytes, (size) =>
+      new LimitedConnection(socket, maxPacketBytes, (size) =>
         refused('size', `пакет ${size} байт больше предела ${maxPacketBytes} от ${from}: соединение закрыто / packet of ${size} bytes over the limit of ${maxPacketBytes} from ${from}: connection closed`),
       ),
     );

@@ -7,7 +7,7 @@
  * each, low group first, the high bit saying another follows (MQTT 3.1.1 §2.2.3). Packet size =
  * 1 + those bytes + remaining length, as MQTT 5's Maximum Packet Size counts it.
  */
-import { Duplex, Transform, pipeline } from 'node:stream';
+import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 
 export class MqttFrameLimit {
@@ -55,21 +55,63 @@ export class MqttFrameLimit {
 
 /**
  * The socket as aedes should read it: what the client sends passes the limit first; a packet over
- * it closes the connection (onRefused says how big it was) before aedes has buffered it. Writes go
- * to the socket directly.
+ * it closes the connection (onRefused says how big it was) before aedes has buffered it.
+ *
+ * Writes go straight to the socket, a corked burst in one write: mqtt-packet writes a packet in
+ * pieces between cork() and uncork(), and pieces written one by one would each wait for the
+ * peer's delayed ACK (Nagle), some 40 ms a round trip.
  */
-export function limitPackets(socket: Socket, maxBytes: number, onRefused: (size: number) => void): Duplex {
-  const limit = new MqttFrameLimit(maxBytes);
-  const checked = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      const size = limit.feed(chunk);
-      if (size === undefined) return cb(null, chunk);
-      onRefused(size);
-      socket.destroy();
-      cb();
-    },
-  });
-  // (pipeline ends or destroys the checked side with the socket, and takes the socket's errors)
-  pipeline(socket, checked, () => undefined);
-  return Duplex.from({ readable: checked, writable: socket });
+export class LimitedConnection extends Duplex {
+  private limit: MqttFrameLimit;
+
+  constructor(
+    private socket: Socket,
+    maxBytes: number,
+    onRefused: (size: number) => void,
+  ) {
+    super();
+    this.limit = new MqttFrameLimit(maxBytes);
+    socket.on('data', (chunk: Buffer) => {
+      const size = this.limit.feed(chunk);
+      if (size !== undefined) {
+        onRefused(size);
+        socket.destroy();
+      } else if (!this.push(chunk)) socket.pause();
+    });
+    let ended = false;
+    socket.on('end', () => {
+      ended = true;
+      this.push(null);
+    });
+    socket.on('error', (err) => this.destroy(err));
+    // (after the client's FIN, aedes reads what it sent last, then ends the connection itself)
+    socket.on('close', () => ended || this.destroy());
+  }
+
+  _read(): void {
+    this.socket.resume();
+  }
+
+  _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.send(chunk, cb);
+  }
+
+  _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this.send(Buffer.concat(chunks.map((c) => c.chunk)), cb);
+  }
+
+  _final(cb: () => void): void {
+    this.socket.end(cb);
+  }
+
+  _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    this.socket.destroy();
+    cb(err);
+  }
+
+  /** Hands the bytes to the socket; the next write waits only while the socket's buffer is full. */
+  private send(buf: Buffer, cb: (err?: Error | null) => void): void {
+    if (this.socket.write(buf)) cb();
+    else this.socket.once('drain', () => cb());
+  }
 }

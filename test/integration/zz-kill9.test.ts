@@ -14,7 +14,7 @@
  * About 25 s each. Runs where TEST_KILL9=1 (CI); the first needs TEST_DATABASE_URL and TEST_MQTT_URL.
  */
 import assert from 'node:assert/strict';
-import { spawn, ChildProcess } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,10 +23,9 @@ import { Client } from 'pg';
 import { freshPgDatabase } from '../support/pg';
 import { clearSession } from '../support/mqtt';
 import { freePort } from '../support/net';
+import { startApp, stopApp } from '../support/app';
 import { openDb } from '../../lib/store/db';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'lib', 'runtime', 'cli.js');
 /** the twin's client id in flows/flows.json (its persistent session on the broker) */
 const TWIN_CLIENT_ID = 'energy-twin-ec1';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -43,33 +42,10 @@ async function until(cond: () => boolean | Promise<boolean>, maxMs: number, what
   }
 }
 
-/** Starts the app; resolves once it printed its addresses (Node-RED and the flows are up). */
-async function startApp(env: NodeJS.ProcessEnv, log: string[]): Promise<ChildProcess> {
-  const app = spawn(process.execPath, [CLI], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const take = (b: Buffer) => {
-    out += b.toString();
-    log.push(b.toString());
-  };
-  app.stdout!.on('data', take);
-  app.stderr!.on('data', take);
-  await until(() => out.includes('/api/v1/fleet') || app.exitCode !== null, 60_000, 'the app to start');
-  if (app.exitCode !== null) throw new Error(`the app exited: ${out.slice(-2000)}`);
-  return app;
-}
-
 function kill9(app: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     app.once('exit', () => resolve());
     app.kill('SIGKILL');
-  });
-}
-
-function stop(app: ChildProcess): Promise<void> {
-  if (app.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    app.once('exit', () => resolve());
-    app.kill('SIGTERM');
   });
 }
 
@@ -160,7 +136,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
   const apps: ChildProcess[] = [];
   const log: string[] = [];
   afterEach(async function () {
-    for (const a of apps.splice(0)) await stop(a);
+    for (const a of apps.splice(0)) await stopApp(a);
     if (this.currentTest?.state === 'failed') console.log(log.join('').slice(-4000));
     log.length = 0;
   });
@@ -215,7 +191,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
       assert.equal(s.seqs.size, gw.sent, 'nothing stored that was not sent');
     } finally {
       await gw.client.endAsync();
-      for (const a of apps.splice(0)) await stop(a);
+      for (const a of apps.splice(0)) await stopApp(a);
       await clearSession(mqttUrl, TWIN_CLIENT_ID);
     }
   });
@@ -254,7 +230,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
       await sleep(2000);
     } finally {
       await gw.client.endAsync();
-      for (const a of apps.splice(0)) await stop(a);
+      for (const a of apps.splice(0)) await stopApp(a);
     }
     // PGlite has one owner at a time: read it now that the app has stopped.
     const db = openDb({ dataDir });
