@@ -200,7 +200,8 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
       if (client && packet.topic.startsWith(SYS)) return cb(new Error(`${SYS} topic is reserved`));
       // (client null: a will published after its client left; the will of a twin client never exists)
       if (!(client && internalClients.has(client)) && !isTelemetryTopic(packet.topic)) {
-        refused('publish', `шлюзу ${client?.id} отказано в публикации в «${packet.topic}» (только energy/<площадка>/<агрегат>/telemetry), соединение закрыто / gateway ${client?.id} may publish only to energy/<site>/<unit>/telemetry, not "${packet.topic}": connection closed`);
+        const who = client ? client.id : '(will)';
+        refused('publish', `шлюзу ${who} отказано в публикации в «${packet.topic}» (только energy/<площадка>/<агрегат>/telemetry), соединение закрыто / gateway ${who} may publish only to energy/<site>/<unit>/telemetry, not "${packet.topic}": connection closed`);
         return cb(new Error(`publish to ${packet.topic} not authorized`));
       }
       const admit = () => (wal && client && packet.qos === 1 ? logPublish(client, packet, cb) : cb(null));
