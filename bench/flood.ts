@@ -9,10 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import { freePort } from '../test/support/net';
+import { urlWithLogin } from '../test/support/mqtt';
 
 const SECONDS = Number(process.env.FLOOD_SECONDS || 30);
 const RATE = Number(process.env.FLOOD_RATE || 20_000);
 const PUBLISHERS = 3;
+/** the embedded broker's gateway login (TWIN_GATEWAY_PASSWORD of the app) */
+const GATEWAY = { username: 'gateway', password: 'flood-gateway-1' };
 const ROOT = path.resolve(__dirname, '..', '..');
 
 
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const mqttPort = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MQTT_PORT: String(mqttPort), TWIN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'twin-flood-')),
-    TWIN_ADMIN_PASSWORD: 'flood-admin-1', TWIN_OPERATOR_PASSWORD: 'flood-operator-1', TWIN_VIEWER_PASSWORD: 'flood-viewer-1', TWIN_LOG_LEVEL: 'warn' };
+    TWIN_ADMIN_PASSWORD: 'flood-admin-1', TWIN_OPERATOR_PASSWORD: 'flood-operator-1', TWIN_VIEWER_PASSWORD: 'flood-viewer-1', TWIN_GATEWAY_PASSWORD: GATEWAY.password, TWIN_LOG_LEVEL: 'warn' };
   delete env.MQTT_URL;
   delete env.DATABASE_URL;
   const app: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'lib', 'runtime', 'cli.js')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     let peak = 0;
     const watch = setInterval(() => (peak = Math.max(peak, rssMb(app.pid as number))), 500);
     const pubs = Array.from({ length: PUBLISHERS }, () =>
-      spawn(process.execPath, [path.join(__dirname, 'publisher.js'), `mqtt://127.0.0.1:${mqttPort}`, 'ec1', '4', String(RATE), String(SECONDS), '2', qos], { stdio: ['ignore', 'pipe', 'ignore'] }),
+      spawn(process.execPath, [path.join(__dirname, 'publisher.js'), urlWithLogin(`mqtt://127.0.0.1:${mqttPort}`, GATEWAY), 'ec1', '4', String(RATE), String(SECONDS), '2', qos], { stdio: ['ignore', 'pipe', 'ignore'] }),
     );
     const outs = await Promise.all(
       pubs.map((p) => new Promise<string>((resolve) => {

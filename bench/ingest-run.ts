@@ -13,7 +13,7 @@ import { startTwin } from '../lib/runtime/start';
 import { acquireDb } from '../lib/store/db';
 import { migrate } from '../lib/store/schema';
 import { brokerUrl, readEnv } from '../lib/runtime/env';
-import { clearSession } from '../test/support/mqtt';
+import { clearSession, urlWithLogin } from '../test/support/mqtt';
 
 const UNITS = 10;
 const SIGNALS = 6; // p_kw e_kwh run_h running breaker fault
@@ -56,6 +56,8 @@ async function main(): Promise<void> {
   fs.writeFileSync(flowFile, JSON.stringify(benchFlow()));
   // A fresh session: nothing queued for the bench's client by an earlier run is counted.
   if (process.env.MQTT_URL) await clearSession(process.env.MQTT_URL, 'energy-twin-bench');
+  // The embedded broker lets publishers in with the gateway login only.
+  const gateway = { username: 'gateway', password: (process.env.TWIN_GATEWAY_PASSWORD ||= 'bench-gateway-1') };
   const twin = await startTwin({ flowFile, userDir: path.join(dir, 'node-red'), logging: { console: { level: 'warn' } } });
   const env = readEnv();
   const lease = acquireDb({ url: env.databaseUrl, dataDir: env.dataDir }, async (db) => void (await migrate(db)));
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
   const msgPerSec = pointsPerSec / SIGNALS;
-  const pub = spawn(process.execPath, [path.join(__dirname, 'publisher.js'), brokerUrl(env), 'bench', String(UNITS), String(msgPerSec), String(seconds), String(CLIENTS)], {
+  const pub = spawn(process.execPath, [path.join(__dirname, 'publisher.js'), env.mqttUrl ? brokerUrl(env) : urlWithLogin(brokerUrl(env), gateway), 'bench', String(UNITS), String(msgPerSec), String(seconds), String(CLIENTS)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let pubOut = '';

@@ -46,6 +46,11 @@ export const NORMALIZE_DEFAULTS = { maxFutureMs: 5 * 60_000, maxBytes: 64 * 1024
 
 const TOPIC = /^energy\/([^/]+)\/([^/]+)\/telemetry$/;
 
+/** Is this a unit's telemetry topic, energy/<site>/<unit>/telemetry (the only one gateways may publish to)? */
+export function isTelemetryTopic(topic: string): boolean {
+  return TOPIC.test(topic);
+}
+
 /** The MQTT topic of a unit's telemetry (DESIGN.md, "Canonical telemetry"). */
 export function telemetryTopic(site: string, unit: string): string {
   return `energy/${site}/${unit}/telemetry`;

@@ -1,7 +1,9 @@
 /**
  * Logins and roles (DESIGN.md "Secure by default"): admin (editor, settings), operator (tags
- * stops, enters plans and service records) and director (viewer: reads). Passwords come from the
- * environment or are generated on first start and printed once; only bcrypt hashes are stored.
+ * stops, enters plans and service records) and director (viewer: reads) on HTTP; gateway on the
+ * embedded MQTT broker only (gateways publish telemetry). Passwords come from the environment or
+ * are generated on first start; only bcrypt hashes are stored. A generated password is also kept
+ * in clear in a pending file (0600) until a start has succeeded and shown it (see loadUsers).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,64 +13,143 @@ import { LoginLimiter } from './login-limiter';
 import { BcryptWorker } from './bcrypt-worker';
 
 export type Role = 'viewer' | 'operator' | 'admin';
+/** what a login is for: an HTTP role, or 'gateway' (the embedded MQTT broker only; HTTP refuses it) */
+export type LoginRole = Role | 'gateway';
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
-export const LOGINS: { username: string; role: Role; env: string }[] = [
+export const LOGINS: { username: string; role: LoginRole; env: string }[] = [
   { username: 'admin', role: 'admin', env: 'TWIN_ADMIN_PASSWORD' },
   { username: 'operator', role: 'operator', env: 'TWIN_OPERATOR_PASSWORD' },
   { username: 'director', role: 'viewer', env: 'TWIN_VIEWER_PASSWORD' },
+  { username: 'gateway', role: 'gateway', env: 'TWIN_GATEWAY_PASSWORD' },
 ];
 
-export interface User {
+/** A stored login (users.json). */
+export interface Login {
   username: string;
-  role: Role;
+  role: LoginRole;
   hash: string;
+}
+
+/** An HTTP login. */
+export interface User extends Login {
+  role: Role;
+}
+
+export interface GeneratedLogin {
+  username: string;
+  password: string;
 }
 
 const BCRYPT_ROUNDS = 10;
 const USERS_FILE = 'users.json';
+/** generated passwords not yet shown by a start that succeeded (in clear, 0600) */
+const PENDING_FILE = 'passwords-pending.json';
+const MIN_PASSWORD = 8;
+
+const isHttp = (l: Login): l is User => l.role !== 'gateway';
+
+/** Writes a JSON file readable by the owner only, replacing the old one whole (no half-written file after a crash). */
+function writePrivate(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/** A JSON file of ours, or fallback when there is none; a damaged one is said so, with what to do (ru, en). */
+function readJson<T>(file: string, fallback: T, todo: [string, string]): T {
+  if (!fs.existsSync(file)) return fallback;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`файл ${file} повреждён: ${todo[0]} / ${file} is corrupt: ${todo[1]} (${(err as Error).message})`);
+  }
+}
+
+const readStored = (dataDir: string): Login[] =>
+  readJson(path.join(dataDir, USERS_FILE), [], ['удалите его, пароли будут созданы заново', 'delete it to regenerate passwords']);
+const readPending = (dataDir: string): GeneratedLogin[] =>
+  readJson(path.join(dataDir, PENDING_FILE), [], ['удалите его и задайте пароли: npm run passwd -- <логин>', 'delete it and set passwords: npm run passwd -- <login>']);
 
 export function atLeast(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];
 }
 
 /**
- * Users with their hashes from TWIN_DATA_DIR/users.json; a password set in the environment
- * replaces the stored one, a login with neither gets a generated password (returned once).
+ * Logins with their hashes from TWIN_DATA_DIR/users.json; a password set in the environment
+ * replaces the stored one, a login with neither gets a generated password. `users` are the HTTP
+ * logins (the only ones an Authenticator may get), `mqttUsers` the broker's (gateway).
+ *
+ * `generated`: the generated passwords no start has shown yet — this start's, and those of an earlier
+ * start that failed before it could print them (a newcomer whose first start failed, e.g. on a
+ * taken port, is not locked out). They are kept in clear in a pending file (0600) written before
+ * users.json, until `passwordsShown` deletes it; one whose login has since changed is left out.
  */
-export function loadUsers(dataDir: string, env: NodeJS.ProcessEnv = process.env): { users: User[]; generated: { username: string; password: string }[] } {
-  const file = path.join(dataDir, USERS_FILE);
-  let stored: User[] = [];
-  if (fs.existsSync(file)) {
-    try {
-      stored = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`файл логинов ${file} повреждён: удалите его, пароли будут созданы заново / ${file} is corrupt: delete it to regenerate passwords (${(err as Error).message})`);
-    }
-  }
-  const generated: { username: string; password: string }[] = [];
+export function loadUsers(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { users: User[]; mqttUsers: Login[]; generated: GeneratedLogin[] } {
+  const stored = readStored(dataDir);
+  const pending = readPending(dataDir);
+  const fresh: GeneratedLogin[] = [];
   let changed = false;
-  const users = LOGINS.map(({ username, role, env: variable }) => {
+  const logins: Login[] = LOGINS.map(({ username, role, env: variable }) => {
     const fromEnv = env[variable];
     const old = stored.find((u) => u.username === username);
     if (fromEnv) {
-      if (fromEnv.length < 8) throw new Error(`${variable}: пароль короче 8 символов / password shorter than 8 characters`);
+      if (fromEnv.length < MIN_PASSWORD) throw new Error(`${variable}: пароль короче ${MIN_PASSWORD} символов / password shorter than ${MIN_PASSWORD} characters`);
       if (old && bcrypt.compareSync(fromEnv, old.hash) && old.role === role) return old;
       changed = true;
       return { username, role, hash: bcrypt.hashSync(fromEnv, BCRYPT_ROUNDS) };
     }
     if (old && old.role === role) return old;
     const password = crypto.randomBytes(12).toString('base64url');
-    generated.push({ username, password });
+    fresh.push({ username, password });
     changed = true;
     return { username, role, hash: bcrypt.hashSync(password, BCRYPT_ROUNDS) };
   });
-  if (changed) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(users, null, 2), { mode: 0o600 });
+  // Pending passwords still valid (not replaced from the environment or by npm run passwd since).
+  const stillValid = pending.filter((p) => {
+    const login = logins.find((l) => l.username === p.username);
+    return login && !fresh.some((f) => f.username === p.username) && bcrypt.compareSync(p.password, login.hash);
+  });
+  const generated = LOGINS.map((l) => [...stillValid, ...fresh].find((g) => g.username === l.username)).filter((g): g is GeneratedLogin => g !== undefined);
+  if (fresh.length > 0 || stillValid.length !== pending.length) {
+    if (generated.length > 0) writePrivate(path.join(dataDir, PENDING_FILE), generated);
+    else passwordsShown(dataDir);
   }
-  return { users, generated };
+  if (changed) writePrivate(path.join(dataDir, USERS_FILE), logins);
+  return { users: logins.filter(isHttp), mqttUsers: logins.filter((l) => !isHttp(l)), generated };
+}
+
+/** A start succeeded and showed the generated passwords: they are no longer kept in clear. */
+export function passwordsShown(dataDir: string): void {
+  fs.rmSync(path.join(dataDir, PENDING_FILE), { force: true });
+}
+
+/** Error for a login name that is not one of ours (Russian + English, with the valid ones). */
+export function unknownLogin(username: string): Error {
+  const names = LOGINS.map((l) => l.username).join(', ');
+  return new Error(`нет логина «${username}»: есть ${names} / no login "${username}": valid logins are ${names}`);
+}
+
+/**
+ * Sets a login's password in users.json (npm run passwd). A running twin reads the file at its start:
+ * the change applies at the next start. A pending generated password of that login is dropped.
+ */
+export function setPassword(dataDir: string, username: string, password: string): void {
+  const login = LOGINS.find((l) => l.username === username);
+  if (!login) throw unknownLogin(username);
+  if (password.length < MIN_PASSWORD) throw new Error(`пароль короче ${MIN_PASSWORD} символов / password shorter than ${MIN_PASSWORD} characters`);
+  const stored = readStored(dataDir).filter((l) => l.username !== username);
+  const logins = [...stored, { username, role: login.role, hash: bcrypt.hashSync(password, BCRYPT_ROUNDS) }];
+  writePrivate(path.join(dataDir, USERS_FILE), LOGINS.map((l) => logins.find((s) => s.username === l.username)).filter((l): l is Login => l !== undefined));
+  const pending = readPending(dataDir);
+  const rest = pending.filter((p) => p.username !== username);
+  if (rest.length === 0) passwordsShown(dataDir);
+  else if (rest.length !== pending.length) writePrivate(path.join(dataDir, PENDING_FILE), rest);
 }
 
 /** One for the process: the compares run one after another off the event loop. */
@@ -83,7 +164,11 @@ const bcryptWorker = new BcryptWorker();
 export class Authenticator {
   private known = new Map<string, { role: Role; until: number }>();
   private wrong = new Map<string, number>();
-  constructor(private users: User[], private ttlMs = 5 * 60_000, readonly limiter = new LoginLimiter()) {}
+  private users: User[];
+  /** only HTTP logins count: a gateway's login (MQTT) opens nothing here, whatever it is given */
+  constructor(users: Login[], private ttlMs = 5 * 60_000, readonly limiter = new LoginLimiter()) {
+    this.users = users.filter(isHttp);
+  }
 
   /** The login's role, or undefined when wrong; throws LoginRefused (429/503) from a guessing address. */
   async check(username: string, password: string, address = 'local'): Promise<Role | undefined> {
@@ -113,4 +198,16 @@ export class Authenticator {
  */
 export function requiredRole(method: string): Role {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'viewer' : 'operator';
+}
+
+/**
+ * The embedded broker's check of an MQTT login: only gateway logins pass (an HTTP login opens
+ * nothing there). bcrypt per connect: gateways connect rarely.
+ */
+export function mqttLoginCheck(logins: Login[]): (username: string, password: string) => Promise<boolean> {
+  const gateways = logins.filter((l) => l.role === 'gateway');
+  return async (username, password) => {
+    const login = gateways.find((l) => l.username === username);
+    return login !== undefined && (await bcrypt.compare(password, login.hash));
+  };
 }

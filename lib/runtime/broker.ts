@@ -1,6 +1,12 @@
 import net from 'node:net';
 import { Aedes, Client } from 'aedes';
+import type { AuthenticateError } from 'aedes';
 import { PublishWal, WalEntry } from './publish-wal';
+import { Login, mqttLoginCheck } from './auth';
+import { LimitedConnection } from './mqtt-frame-limit';
+import { isTelemetryTopic } from '../telemetry';
+import { portInUse } from './ports';
+import { isInternalLogin, embeddedBrokerListening } from './internal-login';
 
 export interface EmbeddedBroker {
   port: number;
@@ -16,9 +22,22 @@ export interface EmbeddedBrokerOptions {
   log?: (text: string) => void;
   /** folder of the write-ahead log of accepted QoS 1 publishes; none: acks on receipt, in memory only */
   walDir?: string;
-  /** bound of that log, bytes (default 1 GiB) */
+  /** bound of that log, bytes (default 1 GiB); each client's share of it: lib/runtime/publish-wal.ts */
   walMaxBytes?: number;
+  /** the stored logins (users.json): the gateway ones may connect; none: only the twin's own clients */
+  logins?: Login[];
+  /** a client's packet larger than this closes its connection (default 256 KiB) */
+  maxPacketBytes?: number;
 }
+
+/** MQTT 3.1.1 CONNACK return codes (§3.2.2.3) */
+const IDENTIFIER_REJECTED = 2;
+const SERVER_UNAVAILABLE = 3;
+const BAD_USER_OR_PASSWORD = 4;
+const refusal = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+export const MAX_PACKET_BYTES = 256 * 1024;
+/** how often a kind of refusal is logged at most (a client retrying in a loop must not flood the log) */
+const REFUSAL_LOG_MS = 60_000;
 
 /** How long publishes wait for the twin's subscription before the broker takes them anyway. */
 const GATE_MAX_MS = 60_000;
@@ -47,10 +66,33 @@ interface Persistence {
  *
  * Publishes from clients wait (no PUBACK; the gateway keeps them) until that first subscription —
  * the twin's — exists after a start, and again from the moment the twin begins to stop.
+ *
+ * Logins (docs/security.md): anonymous and wrong logins are refused (return code 4). Gateways
+ * (the `gateway` login) may publish only to energy/<site>/<unit>/telemetry and subscribe to
+ * nothing (SUBACK 0x80): telemetry is the twin's to read. The twin's own clients log in with the
+ * per-process internal secret; once one has used a client id, a connect with that id without the
+ * secret is refused (return code 2), so nobody can take over the twin's session and ack its queue.
+ * Gateways may take over each other's ids (MQTT-3.1.4-2: a gateway coming back from a half-open
+ * connection must). Before the twin's first connect its id is not known to be internal, but a
+ * gateway's session holds nothing worth having: it cannot subscribe, and the twin takes it over.
+ * A packet over maxPacketBytes closes the connection before aedes has read it.
  */
 export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? console.log;
+  const maxPacketBytes = options.maxPacketBytes ?? MAX_PACKET_BYTES;
+  const lastLogged = new Map<string, number>();
+  /** Logs a refusal, once per REFUSAL_LOG_MS for its kind. */
+  const refused = (kind: string, text: string) => {
+    const now = Date.now();
+    if ((lastLogged.get(kind) ?? -Infinity) > now - REFUSAL_LOG_MS) return;
+    lastLogged.set(kind, now);
+    log(`[energy-twin] MQTT: ${text}`);
+  };
+  const checkGateway = mqttLoginCheck(options.logins ?? []);
+  /** the twin's own clients, and the ids they used */
+  const internalClients = new WeakSet<Client>();
+  const internalIds = new Set<string>();
   const wal = options.walDir
     ? await PublishWal.open({
         dir: options.walDir,
@@ -59,6 +101,8 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
           log(`[energy-twin] журнал брокера заполнен (${mb(bytes)} МБ): публикации ждут записи двойника в базу / broker WAL full (${mb(bytes)} MB): publishes wait until the twin commits`),
         onResume: () => log('[energy-twin] журнал брокера освободился: приём публикаций продолжен / broker WAL has room again: accepting publishes'),
         onError: (err) => log(`[energy-twin] журнал брокера: ${err.message} / broker WAL: ${err.message}`),
+        onShareFull: (owner, held, share) =>
+          log(`[energy-twin] клиент ${owner} занял свою долю журнала брокера (${mb(held)} из ${mb(share)} МБ): его публикации ждут записи двойника в базу / client ${owner} holds its share of the broker WAL (${mb(held)} of ${mb(share)} MB): its publishes wait`),
       })
     : undefined;
   let open = false;
@@ -78,11 +122,11 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
   const subscribersOf = async (topic: string) => (await persistence().subscriptionsByTopic(topic)).filter((s) => s.qos > 0).map((s) => s.clientId);
   /** Says whose acks an entry waits for before it is routed (so no ack can come first). */
   const expectSubscribers = async (entry: WalEntry) => wal!.expect(entry, await subscribersOf(entry.topic));
-  /** A QoS 1 publish from a client: on disk before aedes sends its PUBACK. */
-  const logPublish = (packet: { topic: string; payload: Buffer | string; qos: number }, cb: (err: Error | null) => void) => {
+  /** A QoS 1 publish from a client: on disk before aedes sends its PUBACK; within the client's share of the log. */
+  const logPublish = (client: Client, packet: { topic: string; payload: Buffer | string; qos: number }, cb: (err: Error | null) => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     wal!
-      .append({ topic: packet.topic, payload, qos: packet.qos })
+      .append({ topic: packet.topic, payload, qos: packet.qos }, client.id)
       .then(expectSubscribers)
       .then(
         () => cb(null),
@@ -126,9 +170,41 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
     }, GATE_MAX_MS).unref();
   };
   broker = await Aedes.createBroker({
+    authenticate: (client, username, password, cb) => {
+      if (isInternalLogin(username, password)) {
+        internalClients.add(client);
+        internalIds.add(client.id);
+        return cb(null, true);
+      }
+      checkGateway(username ?? '', password?.toString() ?? '').then(
+        (ok) => {
+          if (!ok) {
+            refused('login', `вход отклонён: неверный логин или пароль (${username ? `«${username}»` : 'анонимно'}) / connect refused: bad user name or password`);
+            return cb(refusal(BAD_USER_OR_PASSWORD, 'bad user name or password'), false);
+          }
+          if (internalIds.has(client.id)) {
+            refused('id', `вход отклонён: id клиента «${client.id}» — самого двойника, шлюзу нужен другой / connect refused: client id "${client.id}" is the twin's own`);
+            return cb(refusal(IDENTIFIER_REJECTED, 'identifier rejected'), false);
+          }
+          cb(null, true);
+        },
+        (err: Error) => cb(refusal(SERVER_UNAVAILABLE, err.message), false),
+      );
+    },
+    authorizeSubscribe: (client, sub, cb) => {
+      if (client && internalClients.has(client)) return cb(null, sub);
+      refused('subscribe', `шлюзу ${client?.id} отказано в подписке на «${sub.topic}»: шлюзы только публикуют / gateway ${client?.id} may not subscribe (to "${sub.topic}"): gateways only publish`);
+      cb(null, null); // SUBACK 0x80 for it
+    },
     authorizePublish: (client, packet, cb) => {
       if (client && packet.topic.startsWith(SYS)) return cb(new Error(`${SYS} topic is reserved`));
-      const admit = () => (wal && client && packet.qos === 1 ? logPublish(packet, cb) : cb(null));
+      // (client null: a will published after its client left; the will of a twin client never exists)
+      if (!(client && internalClients.has(client)) && !isTelemetryTopic(packet.topic)) {
+        const who = client ? client.id : '(will)';
+        refused('publish', `шлюзу ${who} отказано в публикации в «${packet.topic}» (только energy/<площадка>/<агрегат>/telemetry), соединение закрыто / gateway ${who} may publish only to energy/<site>/<unit>/telemetry, not "${packet.topic}": connection closed`);
+        return cb(new Error(`publish to ${packet.topic} not authorized`));
+      }
+      const admit = () => (wal && client && packet.qos === 1 ? logPublish(client, packet, cb) : cb(null));
       if (open || !client) admit();
       else waiting.push(admit);
     },
@@ -166,21 +242,23 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
     release();
   }, GATE_MAX_MS);
   gateTimer.unref();
-  const server = net.createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new Error(`порт MQTT ${port} занят: задайте MQTT_PORT или MQTT_URL внешнего брокера / MQTT port ${port} is in use: set MQTT_PORT or MQTT_URL`)
-          : err,
+  const server = net.createServer((socket) => {
+    const from = `${socket.remoteAddress}:${socket.remotePort}`;
+    broker.handle(
+      new LimitedConnection(socket, maxPacketBytes, (size) =>
+        refused('size', `пакет ${size} байт больше предела ${maxPacketBytes} от ${from}: соединение закрыто / packet of ${size} bytes over the limit of ${maxPacketBytes} from ${from}: connection closed`),
       ),
     );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? portInUse('mqtt', port) : err));
     server.listen(port, host, () => resolve());
   }).catch(async (err) => {
     await wal?.close();
     throw err;
   });
   const actual = (server.address() as net.AddressInfo).port;
+  const stopListening = embeddedBrokerListening(host, actual);
   return {
     port: actual,
     wal,
@@ -194,6 +272,7 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
         clearTimeout(gateTimer);
         // Held publishes are never acknowledged: their senders keep them for the next start.
         waiting = [];
+        stopListening();
         broker.close(() => server.close(() => resolve()));
       }).then(() => wal?.close()),
   };

@@ -17,7 +17,13 @@
  *   socket read together) and those made while a write is in flight are written and synced together;
  *   their promises resolve in append order.
  * - Bound: the segment files together stay within `maxBytes`; an append that would pass it waits
- *   (in order) until a segment is deleted. Nothing acknowledged is ever dropped.
+ *   until a segment is deleted. Nothing acknowledged is ever dropped.
+ * - Share: each publisher (`append`'s owner, the broker's client id) may hold at most
+ *   `maxBytes / (n + 1)` of entries not done, n = the publishers holding some or waiting to append:
+ *   alone, half the log; with two, a third each. The n of them together thus leave a share free,
+ *   and a publisher that comes next finds room at once, however hard one floods while the twin
+ *   stalls: one gateway cannot fill the log for all. A publisher holding nothing is let in whenever
+ *   the bound allows, however big its record. A publisher's appends stay in its order.
  * - Done: `expect(entry, subscribers)` says whose acks an entry waits for (none: done at once);
  *   `ack(subscriber, topic, payload)` takes the oldest entry with that topic and payload still
  *   waiting for that subscriber (a multiset: identical publishes are interchangeable).
@@ -55,6 +61,10 @@ export class WalEntry implements WalRecord {
     readonly payload: Buffer,
     readonly qos: number,
     /** @internal */ readonly seg: Segment,
+    /** the publisher whose share it counts in ('': read back after a crash, in no share) */
+    readonly owner = '',
+    /** bytes of its record */
+    readonly size = 0,
   ) {}
 }
 
@@ -72,9 +82,12 @@ export interface PublishWalOptions {
   onResume?: () => void;
   /** a file operation failed (not an append: those reject) */
   onError?: (err: Error) => void;
+  /** a publisher holds its share: its appends wait (called once per episode) */
+  onShareFull?: (owner: string, heldBytes: number, shareBytes: number) => void;
 }
 
 interface Waiter {
+  owner: string;
   rec: WalRecord;
   buf: Buffer;
   resolve: (e: WalEntry) => void;
@@ -128,8 +141,12 @@ export class PublishWal {
   private active?: Segment;
   private nextNo = 1;
   private recovered: WalEntry[] = [];
-  /** appends not yet admitted (over the bound), in order */
-  private admitting: Waiter[] = [];
+  /** appends not yet admitted (over the bound or the publisher's share), by publisher, each in order */
+  private admitting = new Map<string, Waiter[]>();
+  /** bytes of the entries not done, by publisher */
+  private held = new Map<string, number>();
+  /** publishers whose appends wait for their share */
+  private overShare = new Set<string>();
   /** admitted appends waiting for the next write */
   private queue: Waiter[] = [];
   private flushing?: Promise<void>;
@@ -183,15 +200,37 @@ export class PublishWal {
     return this.segments.size;
   }
 
-  /** Resolves when the record is on disk; waits while the log is at its bound. */
-  append(rec: WalRecord): Promise<WalEntry> {
+  /** Resolves when the record is on disk; waits while the log is at its bound or owner at its share. */
+  append(rec: WalRecord, owner = ''): Promise<WalEntry> {
     if (this.closed) return Promise.reject(new Error('журнал брокера закрыт / broker WAL is closed'));
     const buf = encodeRecord(rec);
     if (buf.length > this.maxBytes) return Promise.reject(new Error(`сообщение ${buf.length} байт больше предела журнала / message of ${buf.length} bytes exceeds the WAL bound`));
     return new Promise((resolve, reject) => {
-      this.admitting.push({ rec, buf, resolve, reject });
+      const list = this.admitting.get(owner);
+      const w = { owner, rec, buf, resolve, reject };
+      if (list) list.push(w);
+      else this.admitting.set(owner, [w]);
       this.admit();
     });
+  }
+
+  /** Bytes of the owner's entries not done (its use of its share). */
+  heldBy(owner: string): number {
+    return this.held.get(owner) ?? 0;
+  }
+
+  /** What one publisher may hold now: the bound divided among those holding or waiting, and one more. */
+  shareBytes(): number {
+    const owners = new Set([...this.held.keys(), ...this.admitting.keys()]);
+    owners.delete('');
+    return Math.floor(this.maxBytes / (owners.size + 1));
+  }
+
+  private hold(owner: string, bytes: number): void {
+    if (!owner) return;
+    const n = (this.held.get(owner) ?? 0) + bytes;
+    if (n > 0) this.held.set(owner, n);
+    else this.held.delete(owner);
   }
 
   /** The subscribers (client ids) whose acknowledgement the entry waits for; none: done now. */
@@ -243,7 +282,7 @@ export class PublishWal {
   /** Writes what is admitted, closes the file; waiting appends are never resolved (no PUBACK). */
   async close(): Promise<void> {
     this.closed = true;
-    this.admitting = [];
+    this.admitting = new Map();
     await this.settled();
     await this.active?.fd?.close();
     if (this.active) this.active.fd = undefined;
@@ -259,7 +298,10 @@ export class PublishWal {
   private finish(e: WalEntry): void {
     e.done = true;
     e.seg.pending--;
+    this.hold(e.owner, -e.size);
     this.release(e.seg);
+    // room in a share (or fewer sharing) lets a waiting publisher in without a segment going
+    if (this.admitting.size > 0) this.admit();
   }
 
   /**
@@ -271,7 +313,7 @@ export class PublishWal {
     if (seg.pending > 0 || seg.deleted) return;
     if (seg === this.active) {
       // (an append waiting for room gets it even from a small one)
-      if ((seg.size < this.idleRotateBytes && this.admitting.length === 0) || this.flushing || this.scheduled) return;
+      if ((seg.size < this.idleRotateBytes && this.admitting.size === 0) || this.flushing || this.scheduled) return;
       this.active = undefined;
     }
     seg.deleted = true;
@@ -288,20 +330,36 @@ export class PublishWal {
   }
 
   private admit(): void {
-    while (this.admitting.length > 0) {
-      const w = this.admitting[0];
-      if (this.bytes + w.buf.length > this.maxBytes) {
-        if (!this.full) {
-          this.full = true;
-          this.opts.onFull?.(this.bytes);
+    let atBound = false;
+    const share = this.shareBytes();
+    for (const [owner, list] of this.admitting) {
+      while (list.length > 0) {
+        const w = list[0];
+        if (this.bytes + w.buf.length > this.maxBytes) {
+          atBound = true;
+          break;
         }
-        break;
+        const held = this.heldBy(owner);
+        if (owner && held > 0 && held + w.buf.length > share) {
+          if (!this.overShare.has(owner)) {
+            this.overShare.add(owner);
+            this.opts.onShareFull?.(owner, held, share);
+          }
+          break;
+        }
+        list.shift();
+        this.overShare.delete(owner);
+        this.bytes += w.buf.length;
+        this.hold(owner, w.buf.length);
+        this.queue.push(w);
       }
-      this.admitting.shift();
-      this.bytes += w.buf.length;
-      this.queue.push(w);
+      if (list.length === 0) this.admitting.delete(owner);
+      if (atBound) break;
     }
-    if (this.full && this.admitting.length === 0) {
+    if (atBound && !this.full) {
+      this.full = true;
+      this.opts.onFull?.(this.bytes);
+    } else if (!atBound && this.full) {
       this.full = false;
       this.opts.onResume?.();
     }
@@ -326,7 +384,10 @@ export class PublishWal {
         await this.write(batch);
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
-        for (const w of batch) w.reject(e);
+        for (const w of batch) {
+          this.hold(w.owner, -w.buf.length);
+          w.reject(e);
+        }
       }
     }
   }
@@ -348,7 +409,7 @@ export class PublishWal {
         a.size += w.buf.length;
         reserved -= w.buf.length;
         a.pending++;
-        entries.push(new WalEntry(w.rec.topic, w.rec.payload, w.rec.qos, a));
+        entries.push(new WalEntry(w.rec.topic, w.rec.payload, w.rec.qos, a, w.owner, w.buf.length));
         run.push(w.buf);
       }
       await this.writeRun(run);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import express from 'express';
 import { readEnv, TwinEnv } from './env';
 import { startEmbeddedBroker, EmbeddedBroker } from './broker';
-import { loadUsers, Authenticator } from './auth';
+import { loadUsers, Authenticator, GeneratedLogin } from './auth';
+import { assertPortFree, portInUse } from './ports';
 import { httpAuth, socketAuth, editorAuth, securityHeaders, editorLoginGuard } from './http-auth';
 import { jsonErrors, jsonNotFound } from './http-errors';
 import { privateDataDir, CREDENTIAL_SECRET_WARNING } from './data-dir';
@@ -24,8 +25,8 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export interface RunningTwin {
   env: TwinEnv;
   port: number;
-  /** passwords generated at this start (first start): to print once, never stored in clear */
-  generatedLogins: { username: string; password: string }[];
+  /** generated passwords no start has shown yet (kept in clear until passwordsShown, lib/runtime/auth.ts) */
+  generatedLogins: GeneratedLogin[];
   stop(): Promise<void>;
 }
 
@@ -38,8 +39,12 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   const settings = { ...require(path.join(ROOT, 'settings.js')), ...settingsOverride };
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const RED = require('node-red');
-  // Logins guard the editor, the dashboard (pages and socket) and the REST API.
-  const { users, generated } = loadUsers(env.dataDir);
+  // What can fail cheaply fails before the logins are created (a first start that fails keeps its
+  // passwords anyway, and shows them at the next: loadUsers).
+  await assertPortFree('http', env.port, env.host);
+  if (!env.mqttUrl) await assertPortFree('mqtt', env.mqttPort, '127.0.0.1');
+  // Logins guard the editor, the dashboard (pages and socket) and the REST API; gateways log in to the embedded broker.
+  const { users, mqttUsers, generated } = loadUsers(env.dataDir);
   const auth = new Authenticator(users);
   settings.adminAuth = editorAuth(auth);
   if (!settings.credentialSecret) for (const line of CREDENTIAL_SECRET_WARNING) console.warn(`[energy-twin] ${line}`);
@@ -62,7 +67,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   let broker: EmbeddedBroker | undefined;
   if (!env.mqttUrl) {
     const wal = env.brokerWalMb > 0 ? { walDir: path.join(env.dataDir, 'broker-wal'), walMaxBytes: env.brokerWalMb * 1024 ** 2 } : {};
-    broker = await startEmbeddedBroker(env.mqttPort, wal);
+    broker = await startEmbeddedBroker(env.mqttPort, { ...wal, logins: mqttUsers });
   }
   // The simulated plant gets a demo 1C too (unless TWIN_ONEC_URL names a real one): block 4 shows data at once.
   const demoOnec = env.simulator ? await startDemoOnec(env.tz) : undefined;
@@ -83,7 +88,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' ? new Error(`порт ${env.port} занят: задайте PORT / port ${env.port} is in use: set PORT`) : err),
+        reject(err.code === 'EADDRINUSE' ? portInUse('http', env.port) : err),
       );
       server.listen(env.port, env.host, () => resolve());
     });

@@ -4,6 +4,7 @@ import { BrokerNode } from '../config-types';
 import { readEnv, brokerUrl } from '../../lib/runtime/env';
 import { redactUrl } from '../../lib/store/db';
 import { AckLedger } from '../../lib/ack-ledger';
+import { internalLogin } from '../../lib/runtime/internal-login';
 
 interface BrokerConfig {
   clientId: string;
@@ -44,8 +45,10 @@ export = (RED: NodeAPI) =>
     if (!/^(mqtts?|wss?|tcp):\/\//.test(url)) throw new Error(`адрес брокера "${redactUrl(url)}" должен начинаться с mqtt:// / broker URL must start with mqtt://`);
     node.url = redactUrl(url);
     // A stable client id and clean=false give a persistent session: QoS 1 messages published
-    // while the twin was away are delivered when it reconnects.
+    // while the twin was away are delivered when it reconnects. At an embedded broker of this
+    // process the twin's client logs in with the internal secret: its id is then the twin's alone.
     node.client = mqtt.connect(url, {
+      ...internalLogin(url),
       clientId: (config.clientId || `energy-twin-${node.id}`).slice(0, 64),
       clean: false,
       reconnectPeriod: 2000,

@@ -9,9 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { startEmbeddedBroker } from '../../lib/runtime/broker';
+import { internalLogin } from '../../lib/runtime/internal-login';
+import { gatewayLogins, TEST_GATEWAY, holdAcks } from '../support/mqtt';
 
 const TOPIC = 'energy/ec1/gpu1/telemetry';
-const FILTER = 'energy/+/+/telemetry';
+const FILTER = 'energy/ec1/+/telemetry';
+/** a telemetry topic (a gateway may publish nothing else) the twin did not subscribe to */
+const OTHER = 'energy/ec2/gpu1/telemetry';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -28,22 +32,16 @@ describe('integration: embedded broker write-ahead log', function () {
     const log = (t: string) => lines.push(t);
 
     // First run: the twin (persistent session) acknowledges only "a"; b and c stay unacknowledged.
-    const b1 = await startEmbeddedBroker(0, { walDir, log });
+    const logins = gatewayLogins();
+    const b1 = await startEmbeddedBroker(0, { walDir, log, logins });
     const url1 = `mqtt://127.0.0.1:${b1.port}`;
-    // aedes speaks MQTT 3.1.1, where mqtt.js ignores customHandleAcks and acks every message after its
-    // 'message' event: the PUBACKs of b and c are held back at the socket instead.
-    const twin1 = await mqtt.connectAsync(url1, { clientId: 'twin', clean: false });
-    const held = new Set<number>();
-    twin1.on('message', (_t, message, packet) => {
-      if (message.toString() !== 'a' && packet.messageId !== undefined) held.add(packet.messageId);
-    });
-    const client = twin1 as unknown as { _sendPacket: (p: { cmd: string; messageId?: number }, cb?: () => void, ...rest: unknown[]) => void };
-    const send = client._sendPacket.bind(twin1);
-    client._sendPacket = (p, cb, ...rest) => (p.cmd === 'puback' && p.messageId !== undefined && held.has(p.messageId) ? cb?.() : send(p, cb, ...rest));
+    // The PUBACKs of b and c are held back at the twin's socket.
+    const twin1 = await mqtt.connectAsync(url1, { clientId: 'twin', clean: false, ...internalLogin(url1) });
+    holdAcks(twin1, (m) => m.toString() !== 'a');
     await twin1.subscribeAsync(FILTER, { qos: 1 });
-    const pub1 = await mqtt.connectAsync(url1, { clientId: 'gateway', clean: true });
+    const pub1 = await mqtt.connectAsync(url1, { clientId: 'gateway', clean: true, ...TEST_GATEWAY });
     for (const p of ['a', 'b', 'c']) await pub1.publishAsync(TOPIC, p, { qos: 1 }); // each resolves on its PUBACK
-    await pub1.publishAsync('other/x', 'x', { qos: 1 });
+    await pub1.publishAsync(OTHER, 'x', { qos: 1 });
     // a acked; b, c wait for the twin; x matched no subscription: done at once
     await until(() => b1.wal!.pending === 2, 'the twin to ack a');
     await b1.wal!.settled();
@@ -52,13 +50,13 @@ describe('integration: embedded broker write-ahead log', function () {
     await b1.close();
 
     // Second run: a gateway's publish waits until the twin has subscribed and the log was replayed.
-    const b2 = await startEmbeddedBroker(0, { walDir, log });
+    const b2 = await startEmbeddedBroker(0, { walDir, log, logins });
     const url2 = `mqtt://127.0.0.1:${b2.port}`;
-    const pub2 = await mqtt.connectAsync(url2, { clientId: 'gateway', clean: true });
+    const pub2 = await mqtt.connectAsync(url2, { clientId: 'gateway', clean: true, ...TEST_GATEWAY });
     let dAcked = false;
     const d = pub2.publishAsync(TOPIC, 'd', { qos: 1 }).then(() => (dAcked = true));
     const got: string[] = [];
-    const twin2 = await mqtt.connectAsync(url2, { clientId: 'twin', clean: false });
+    const twin2 = await mqtt.connectAsync(url2, { clientId: 'twin', clean: false, ...internalLogin(url2) });
     twin2.on('message', (_t, m) => got.push(m.toString()));
     assert.equal(dAcked, false, 'no PUBACK before the twin subscribed');
     await twin2.subscribeAsync(FILTER, { qos: 1 });

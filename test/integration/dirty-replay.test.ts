@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { helper, siteConfig, load, tmpDir, until, api, FlowNode } from '../nodes/fixture';
 import { startEmbeddedBroker, EmbeddedBroker } from '../../lib/runtime/broker';
+import { gatewayLogins, TEST_GATEWAY } from '../support/mqtt';
 import { PlantSimulator, TelemetryMessage } from '../../lib/simulator';
 import { testUnit } from '../support/units';
 
@@ -54,7 +55,7 @@ describe('integration: a dirty day through MQTT gives the clean day\'s figures',
   let broker: EmbeddedBroker;
   const savedEnv = { ...process.env };
   before(async () => {
-    broker = await startEmbeddedBroker(0);
+    broker = await startEmbeddedBroker(0, { logins: gatewayLogins() });
   });
   after(async () => {
     await helper.unload();
@@ -84,7 +85,7 @@ describe('integration: a dirty day through MQTT gives the clean day\'s figures',
     let received = 0;
     helper.getNode('count').on('input', () => received++);
     await until(() => (helper.getNode('broker') as any).client?.connected, 10_000, 'connect');
-    const pub = await mqtt.connectAsync(url, { clientId: `dirty-pub-${name}-${process.pid}` });
+    const pub = await mqtt.connectAsync(url, { clientId: `dirty-pub-${name}-${process.pid}`, ...TEST_GATEWAY });
     for (const m of messages) await pub.publishAsync(m.topic, JSON.stringify(m.payload), { qos: 1 });
     await pub.endAsync();
     await until(() => received === messages.length, 60_000, `${messages.length} samples`);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { freshPgDatabase } from '../support/pg';
-import { clearSession } from '../support/mqtt';
+import { clearSession, gatewayLogin, gatewayLogins } from '../support/mqtt';
 import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixture';
 import { startEmbeddedBroker } from '../../lib/runtime/broker';
 import { acquireDb } from '../../lib/store/db';
@@ -43,7 +43,7 @@ function flow(): FlowNode[] {
 }
 
 async function publishTwice(url: string, messages: { topic: string; payload: string }[]): Promise<void> {
-  const c = await mqtt.connectAsync(url, { clientId: `it-pub-${process.pid}-${Date.now()}` });
+  const c = await mqtt.connectAsync(url, { clientId: `it-pub-${process.pid}-${Date.now()}`, ...gatewayLogin(url) });
   for (const m of [...messages, ...messages]) await c.publishAsync(m.topic, m.payload, { qos: 1 });
   await c.endAsync();
 }
@@ -98,7 +98,7 @@ describe('integration: MQTT → normalize → state → store', function () {
       this.skip();
     }
     const real = await runThrough(mqttUrl as string, await freshPgDatabase(pgAdminUrl as string, 'energy_twin_it'));
-    const broker = await startEmbeddedBroker(0);
+    const broker = await startEmbeddedBroker(0, { logins: gatewayLogins() });
     let embedded;
     try {
       embedded = await runThrough(`mqtt://127.0.0.1:${broker.port}`, undefined);

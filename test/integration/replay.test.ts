@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { helper, siteConfig, load, tmpDir, until, api, FlowNode } from '../nodes/fixture';
 import { startEmbeddedBroker, EmbeddedBroker } from '../../lib/runtime/broker';
+import { gatewayLogins, TEST_GATEWAY } from '../support/mqtt';
 import { PlantSimulator, TelemetryMessage } from '../../lib/simulator';
 import { StateTracker } from '../../lib/state';
 import { onStateChange, DowntimeEvent, hasDowntime } from '../../lib/downtime';
@@ -54,7 +55,7 @@ describe('integration: a replayed day through MQTT', function () {
   let broker: EmbeddedBroker;
   const savedEnv = { ...process.env };
   before(async () => {
-    broker = await startEmbeddedBroker(0);
+    broker = await startEmbeddedBroker(0, { logins: gatewayLogins() });
     process.env.TWIN_DATA_DIR = tmpDir('twin-replay');
   });
   after(async () => {
@@ -89,7 +90,7 @@ describe('integration: a replayed day through MQTT', function () {
     let updates = 0;
     helper.getNode('down-out').on('input', () => updates++);
     await until(() => (helper.getNode('broker') as any).client?.connected, 10_000, 'connect');
-    const pub = await mqtt.connectAsync(url, { clientId: `replay-pub-${process.pid}` });
+    const pub = await mqtt.connectAsync(url, { clientId: `replay-pub-${process.pid}`, ...TEST_GATEWAY });
     for (const m of messages) await pub.publishAsync(m.topic, JSON.stringify(m.payload), { qos: 1 });
     await pub.endAsync();
     await until(() => received === messages.length, 60_000, `${messages.length} samples`);

@@ -23,7 +23,7 @@ import { Client } from 'pg';
 import { freshPgDatabase } from '../support/pg';
 import { clearSession } from '../support/mqtt';
 import { freePort } from '../support/net';
-import { startApp, stopApp as stop } from '../support/app';
+import { startApp, stopApp } from '../support/app';
 import { openDb } from '../../lib/store/db';
 
 /** the twin's client id in the shipped flows (flows/flows.json, copied to the data dir at the first start): its persistent session on the broker */
@@ -136,7 +136,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
   const apps: ChildProcess[] = [];
   const log: string[] = [];
   afterEach(async function () {
-    for (const a of apps.splice(0)) await stop(a);
+    for (const a of apps.splice(0)) await stopApp(a);
     if (this.currentTest?.state === 'failed') console.log(log.join('').slice(-4000));
     log.length = 0;
   });
@@ -191,7 +191,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
       assert.equal(s.seqs.size, gw.sent, 'nothing stored that was not sent');
     } finally {
       await gw.client.endAsync();
-      for (const a of apps.splice(0)) await stop(a);
+      for (const a of apps.splice(0)) await stopApp(a);
       await clearSession(mqttUrl, TWIN_CLIENT_ID);
     }
   });
@@ -204,11 +204,12 @@ describe('integration: kill -9 of the app under a steady stream', function () {
     const mqttPort = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-kill9-embedded-'));
     const port = await freePort();
-    const env = { DATABASE_URL: '', MQTT_URL: '', MQTT_PORT: String(mqttPort), TWIN_SIMULATOR: 'off', PORT: String(port), TWIN_DATA_DIR: dataDir, TWIN_VIEWER_PASSWORD: 'kill9-viewer' };
+    const gateway = { username: 'gateway', password: 'kill9-gateway' };
+    const env = { DATABASE_URL: '', MQTT_URL: '', MQTT_PORT: String(mqttPort), TWIN_SIMULATOR: 'off', PORT: String(port), TWIN_DATA_DIR: dataDir, TWIN_VIEWER_PASSWORD: 'kill9-viewer', TWIN_GATEWAY_PASSWORD: gateway.password };
     apps.push(await startApp(env, log));
     // A gateway with a persistent session of its own: what the broker did not acknowledge, mqtt.js
     // keeps and sends again after reconnecting (here: to the restarted app's broker).
-    const gw = new Gateway(await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: `kill9-gateway-emb-${process.pid}`, clean: false, reconnectPeriod: 200 }));
+    const gw = new Gateway(await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: `kill9-gateway-emb-${process.pid}`, clean: false, reconnectPeriod: 200, ...gateway }));
     gw.client.on('error', () => undefined);
     let ackedBeforeKill = new Set<number>();
     let atKill = 0;
@@ -229,7 +230,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
       await sleep(2000);
     } finally {
       await gw.client.endAsync();
-      for (const a of apps.splice(0)) await stop(a);
+      for (const a of apps.splice(0)) await stopApp(a);
     }
     // PGlite has one owner at a time: read it now that the app has stopped.
     const db = openDb({ dataDir });

@@ -16,10 +16,10 @@ export const CLI = path.join(ROOT, 'dist', 'lib', 'runtime', 'cli.js');
 
 /**
  * Starts the app with env over this process's (an empty value unsets a setting); resolves once it
- * printed its addresses (Node-RED and the flows are up). Its output goes to log. root: another
- * installed copy of the package.
+ * printed its addresses (Node-RED and the flows are up) or exited (a start that failed: `exited`).
+ * Its output goes to log. root: another installed copy of the package.
  */
-export async function startApp(env: NodeJS.ProcessEnv, log: string[], root = ROOT): Promise<ChildProcess> {
+export async function runApp(env: NodeJS.ProcessEnv, log: string[], root = ROOT): Promise<{ app: ChildProcess; exited: boolean }> {
   const app = spawn(process.execPath, [path.join(root, path.relative(ROOT, CLI))], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const take = (b: Buffer) => {
@@ -28,12 +28,20 @@ export async function startApp(env: NodeJS.ProcessEnv, log: string[], root = ROO
   };
   app.stdout!.on('data', take);
   app.stderr!.on('data', take);
+  const exit = new Promise<void>((resolve) => app.once('exit', () => resolve()));
   const end = Date.now() + 120_000;
   while (!out.includes('/api/v1/fleet') && app.exitCode === null) {
     if (Date.now() > end) throw new Error(`timed out waiting for the app to start: ${out.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (app.exitCode !== null) throw new Error(`the app exited: ${out.slice(-2000)}`);
+  if (app.exitCode !== null) await exit; // its output is all read
+  return { app, exited: app.exitCode !== null };
+}
+
+/** Starts the app; fails when it exits instead. */
+export async function startApp(env: NodeJS.ProcessEnv, log: string[], root = ROOT): Promise<ChildProcess> {
+  const { app, exited } = await runApp(env, log, root);
+  if (exited) throw new Error(`the app exited: ${log.join('').slice(-2000)}`);
   return app;
 }
 

@@ -137,6 +137,39 @@ describe('publish WAL of the embedded broker', () => {
     await assert.rejects(wal.append(rec('x'.repeat(30))), /exceeds the WAL bound/, '8 + 3 + 1 + 30 = 42 bytes can never fit in 26');
   });
 
+  it('each publisher holds at most bound / (publishers + 1): alone half, two a third each; a newcomer finds room at once', async () => {
+    const dir = tmp();
+    const shares: string[] = [];
+    // bound 12 records: alone a publisher may hold 12 / 2 = 6 records, with a second one 12 / 3 = 4 each
+    const wal = await openWal(dir, { maxBytes: 12 * REC, onShareFull: (o, held, share) => shares.push(`${o} ${held / REC}/${share / REC}`) });
+    const got: string[] = [];
+    const send = (owner: string, p: string) => wal.append(rec(p), owner).then((e) => (got.push(`${owner}${p}`), wal.expect(e, ['twin']), e));
+    const a = '123456789'.split('').map((p) => send('A', p)); // A floods while the twin stalls (no acks)
+    await wal.settled();
+    assert.deepEqual(got, ['A1', 'A2', 'A3', 'A4', 'A5', 'A6'], 'half the log: 6 of 12 records');
+    assert.deepEqual(shares, ['A 6/6']);
+    assert.equal(wal.heldBy('A'), 6 * REC);
+    // B comes: the other half is free, B takes its share (12 / 3 = 4), A stays held
+    const b = '123456'.split('').map((p) => send('B', p));
+    await wal.settled();
+    assert.deepEqual(got.slice(6), ['B1', 'B2', 'B3', 'B4']);
+    assert.deepEqual(shares, ['A 6/6', 'B 4/4']);
+    assert.equal(wal.bytes, 10 * REC, 'two records of the bound still free for a third publisher');
+    // The twin acks two of A's: A holds 6 − 2 = 4, its share (4 + 1 > 4): nothing more; B holds its 4.
+    for (const p of ['1', '2']) wal.ack('twin', 't', p);
+    await wal.settled();
+    assert.equal(got.length, 10);
+    // Two more of A's acked: A holds 2: A7 and A8 go in (2 + 2 = 4), in A's order.
+    for (const p of ['3', '4']) wal.ack('twin', 't', p);
+    await wal.settled();
+    assert.deepEqual(got.slice(10), ['A7', 'A8']);
+    // Everything acked: the rest of both goes in.
+    for (const p of ['5', '6', '7', '8']) wal.ack('twin', 't', p);
+    for (const p of ['1', '2', '3', '4']) wal.ack('twin', 't', p);
+    await Promise.all([...a, ...b]);
+    assert.deepEqual(got.slice(12).sort(), ['A9', 'B5', 'B6']);
+  });
+
   it('an entry nobody subscribed to is done at once', async () => {
     const dir = tmp();
     const wal = await openWal(dir, { idleRotateBytes: REC });
