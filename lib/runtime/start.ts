@@ -78,6 +78,8 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   app.use(securityHeaders);
   // Before the logins: a service manager or a monitoring system asks without one (it shows no secret).
   let flowsStarted = false;
+  // RED.start() may resolve before the flows' nodes exist: a probe then would find no database and say ok.
+  RED.events.on('flows:started', () => (flowsStarted = true));
   app.get('/healthz', healthHandler(nodeRedSources(RED.nodes, () => flowsStarted)));
   // The editor's login is limited like the others (Node-RED's adminAuth does not see the address).
   app.post(`${settings.httpAdminRoot}/auth/token`, ...editorLoginGuard(auth));
@@ -98,7 +100,6 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
     throw err;
   }
   await RED.start();
-  flowsStarted = true;
   // Tells `npm run backup` that the embedded database is in use (lib/runtime/backup.ts).
   const removePidFile = writePidFile(env.dataDir);
   return {
