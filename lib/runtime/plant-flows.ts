@@ -45,9 +45,10 @@ export function preparePlantFlows(flowFile: string, shippedFile: string): PlantF
   // Credentials beside the shipped flows mean the editor saved there: they are this plant's flows.
   const legacyCred = credentialsFile(shippedFile);
   const legacy = fs.existsSync(legacyCred);
-  if (legacy) fs.copyFileSync(legacyCred, credentialsFile(flowFile));
+  // Read and written, not copied: a copy keeps the source's mode (0644), the data folder's files are 0600.
+  if (legacy) fs.writeFileSync(credentialsFile(flowFile), fs.readFileSync(legacyCred), { mode: 0o600 });
   // Written under another name first: a crash halfway leaves no half a flow file to start from.
-  fs.copyFileSync(shippedFile, `${flowFile}.tmp`);
+  fs.writeFileSync(`${flowFile}.tmp`, fs.readFileSync(shippedFile), { mode: 0o600 });
   fs.renameSync(`${flowFile}.tmp`, flowFile);
   return legacy ? 'carried-from-code-folder' : 'copied-template';
 }

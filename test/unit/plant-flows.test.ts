@@ -16,6 +16,8 @@ describe('plant flows: kept in the data dir, apart from the code', () => {
     const flowFile = path.join(dir, 'data', 'flows.json');
     assert.equal(preparePlantFlows(flowFile, shipped), 'copied-template');
     assert.deepEqual(read(flowFile), [{ id: 'a', type: 'tab' }]);
+    // the shipped file is 0644 in the code folder; the plant's copy is private like the rest of the data folder
+    assert.equal(fs.statSync(flowFile).mode & 0o777, 0o600);
     fs.writeFileSync(flowFile, '[{"id":"plant","type":"tab"}]');
     fs.writeFileSync(shipped, '[{"id":"new","type":"tab"}]');
     assert.equal(preparePlantFlows(flowFile, shipped), 'kept');
