@@ -3,12 +3,11 @@
  * no secret, 200 while the database answers and 503 while it does not.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { freePort } from '../support/net';
 import { freshPgDatabase, pgctl } from '../support/pg';
-import { startApp, stopApp, appEnv as makeEnv } from '../support/app';
+import { startApp, appsOfEachTest, appEnv as makeEnv } from '../support/app';
 import { until } from '../nodes/fixture';
 
 const PASSWORD = 'health-test-pass';
@@ -46,13 +45,7 @@ class Relay {
 
 describe('integration: GET /healthz', function () {
   this.timeout(240_000);
-  const apps: ChildProcess[] = [];
-  const log: string[] = [];
-  afterEach(async function () {
-    for (const a of apps.splice(0)) await stopApp(a);
-    if (this.currentTest?.state === 'failed') console.log(log.join('').slice(-4000));
-    log.length = 0;
-  });
+  const { apps, log } = appsOfEachTest();
 
   it('embedded default: 200 without a login, the database, broker, last sample, rollup backlog and 1C, no secret', async () => {
     const env = await appEnv({});

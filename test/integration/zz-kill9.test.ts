@@ -23,7 +23,7 @@ import { Client } from 'pg';
 import { freshPgDatabase } from '../support/pg';
 import { clearSession } from '../support/mqtt';
 import { freePort } from '../support/net';
-import { startApp, stopApp } from '../support/app';
+import { startApp, stopApp, appsOfEachTest } from '../support/app';
 import { openDb } from '../../lib/store/db';
 
 /** the twin's client id in the shipped flows (flows/flows.json, copied to the data dir at the first start): its persistent session on the broker */
@@ -133,13 +133,7 @@ async function gpu1Power(port: number): Promise<number | null> {
 
 describe('integration: kill -9 of the app under a steady stream', function () {
   this.timeout(120_000);
-  const apps: ChildProcess[] = [];
-  const log: string[] = [];
-  afterEach(async function () {
-    for (const a of apps.splice(0)) await stopApp(a);
-    if (this.currentTest?.state === 'failed') console.log(log.join('').slice(-4000));
-    log.length = 0;
-  });
+  const { apps, log } = appsOfEachTest();
 
   it('PostgreSQL + Mosquitto: every message the broker accepted is stored exactly once', async function () {
     const pgAdmin = process.env.TEST_DATABASE_URL;

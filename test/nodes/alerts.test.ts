@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { helper, siteConfig, load, until, api, collect, freshDataDirEach, FlowNode } from './fixture';
+import { helper, pipelineFlow, load, until, api, collect, freshDataDirEach, FlowNode } from './fixture';
 
 const S = 1000;
 
 function flow(): FlowNode[] {
   return [
-    ...siteConfig(),
-    { id: 'db', type: 'twin-database', retentionDays: '36500' },
-    { id: 'norm', type: 'twin-normalize', site: 'site', wires: [['state'], []] },
-    { id: 'state', type: 'twin-state', site: 'site', database: 'db', wires: [['store'], ['store', 'down']] },
-    { id: 'store', type: 'twin-store', database: 'db', batchSize: '100', maxDelayMs: '20' },
-    { id: 'down', type: 'twin-downtime', site: 'site', database: 'db', wires: [[]] },
+    ...pipelineFlow(),
     // hold 0: an alert is raised at the first check that sees its condition; no morning summary
     { id: 'alerts', type: 'twin-alerts', site: 'site', database: 'db', intervalS: '5', holdS: '0', summaryAt: '', wires: [['out']] },
     { id: 'out', type: 'helper' },

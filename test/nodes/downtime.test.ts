@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
-import { helper, siteConfig, load, tmpDir, until, api, FlowNode } from './fixture';
+import { helper, pipelineFlow, load, tmpDir, until, api, FlowNode } from './fixture';
 
 const T0 = Date.parse('2026-11-20T10:00:00+05:00'); // the site's zone is Asia/Yekaterinburg
 const S = 1000;
 
 function flow(): FlowNode[] {
   return [
-    ...siteConfig(),
-    { id: 'db', type: 'twin-database', retentionDays: '36500' },
-    { id: 'norm', type: 'twin-normalize', site: 'site', wires: [['state'], []] },
-    { id: 'state', type: 'twin-state', site: 'site', database: 'db', wires: [['store'], ['store', 'down']] },
-    { id: 'store', type: 'twin-store', database: 'db', batchSize: '100', maxDelayMs: '20' },
-    { id: 'down', type: 'twin-downtime', site: 'site', database: 'db', wires: [['down-out']] },
+    ...pipelineFlow(['down-out']),
     { id: 'down-out', type: 'helper' },
     { id: 'api', type: 'twin-api', site: 'site', database: 'db' },
   ];

@@ -46,6 +46,21 @@ export function siteConfig(): FlowNode[] {
   ];
 }
 
+/**
+ * The site's telemetry path as the shipped flows have it: normalize → state → store, and the stop
+ * journal (twin-downtime, its output wired to downtimeOut) on database "db". Samples go into "norm".
+ */
+export function pipelineFlow(downtimeOut: string[] = []): FlowNode[] {
+  return [
+    ...siteConfig(),
+    { id: 'db', type: 'twin-database', retentionDays: '36500' },
+    { id: 'norm', type: 'twin-normalize', site: 'site', wires: [['state'], []] },
+    { id: 'state', type: 'twin-state', site: 'site', database: 'db', wires: [['store'], ['store', 'down']] },
+    { id: 'store', type: 'twin-store', database: 'db', batchSize: '100', maxDelayMs: '20' },
+    { id: 'down', type: 'twin-downtime', site: 'site', database: 'db', wires: [downtimeOut] },
+  ];
+}
+
 /** Collects the next n messages a helper node receives. */
 export function collect(node: { on(ev: 'input', cb: (msg: any) => void): void }, n: number, timeoutMs = 5000): Promise<any[]> {
   return new Promise((resolve, reject) => {

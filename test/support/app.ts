@@ -45,6 +45,18 @@ export async function startApp(env: NodeJS.ProcessEnv, log: string[], root = ROO
   return app;
 }
 
+/** In a describe: the apps a test starts (push them) stop after it, and their output is shown when it failed. */
+export function appsOfEachTest(): { apps: ChildProcess[]; log: string[] } {
+  const apps: ChildProcess[] = [];
+  const log: string[] = [];
+  afterEach(async function () {
+    for (const a of apps.splice(0)) await stopApp(a);
+    if (this.currentTest?.state === 'failed') console.log(log.join('').slice(-4000));
+    log.length = 0;
+  });
+  return { apps, log };
+}
+
 /** SIGTERM, as a service manager stops it; resolves when it has exited. */
 export function stopApp(app: ChildProcess): Promise<void> {
   if (app.exitCode !== null || app.signalCode !== null) return Promise.resolve();
