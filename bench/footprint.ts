@@ -10,12 +10,13 @@
  * - panel: a year of hourly rollups × 10 gensets; the director's page queries for that year (each
  *   block's requests, and all of them at once as the browser sends them), BENCH_RUNS (20) runs.
  * BENCH_DATABASE_URL: the PostgreSQL server (default the local one); BENCH_PARTS: a comma list of the
- * parts to run (default all). Results: stdout and bench-output/footprint.json.
+ * parts to run (default all); BENCH_VARIANTS: settings to compare with the defaults at rest and under
+ * load, e.g. '{"buffers 160 MB":{"TWIN_PGLITE_BUFFERS_MB":"160"}}'. Results: stdout and bench-output/footprint.json.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync, ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { openDb, Db } from '../lib/store/db';
 import { migrate } from '../lib/store/schema';
 import { insertSamples, SampleRows } from '../lib/store/samples';
@@ -111,27 +112,36 @@ function rssOf(pid: number): { rss_mb: number; peak_mb: number } {
   return { rss_mb: Math.round(kb('VmRSS') / 1024), peak_mb: Math.round(kb('VmHWM') / 1024) };
 }
 
-/** The app as shipped, at rest: RSS REST_S seconds after the flows started. extra: settings tried. */
-async function rssAtRest(label: string, extra: NodeJS.ProcessEnv = {}): Promise<object> {
+/**
+ * The app as shipped, at rest: RSS REST_S seconds after the flows started, on the first start (a
+ * new database and the demo history written) and on the next start of the same data. extra: settings tried.
+ */
+async function rssAtRest(label: string, extra: NodeJS.ProcessEnv = {}): Promise<object[]> {
   // TWIN_DEMO_DAYS '' = the default (4 days of demo history), as a first `npm start`.
   const env = await appEnv('bench-footprint-pass', { TWIN_DEMO_DAYS: '', ...extra });
   const log: string[] = [];
-  let app: ChildProcess | undefined;
+  const results = [];
   try {
-    app = await startApp(env, log);
-    const at: Record<string, number> = {};
-    for (let s = 10; s <= REST_S; s += 10) {
-      await sleep(10_000);
-      at[`${s}s`] = rssOf(app.pid!).rss_mb;
+    for (const start of ['first start', 'restart']) {
+      const app = await startApp(env, log);
+      try {
+        const at: Record<string, number> = {};
+        for (let s = 10; s <= REST_S; s += 10) {
+          await sleep(10_000);
+          at[`${s}s`] = rssOf(app.pid!).rss_mb;
+        }
+        const result = { label, start, settings: extra, rss_mb_by_time: at, rss_mb: at[`${REST_S}s`], peak_mb: rssOf(app.pid!).peak_mb };
+        console.log(`rss_rest ${JSON.stringify(result)}`);
+        results.push(result);
+      } finally {
+        await stopApp(app);
+      }
     }
-    const result = { label, settings: extra, rss_mb_by_time: at, rss_mb: at[`${REST_S}s`], peak_mb: rssOf(app.pid!).peak_mb };
-    console.log(`rss_rest ${JSON.stringify(result)}`);
-    return result;
+    return results;
   } catch (err) {
     console.log(log.join('').slice(-3000));
     throw err;
   } finally {
-    if (app) await stopApp(app);
     fs.rmSync(env.TWIN_DATA_DIR as string, { recursive: true, force: true });
   }
 }
@@ -174,9 +184,9 @@ async function panel(db: Db, name: string): Promise<object> {
   return result;
 }
 
-/** Settings tried at rest (part 3): BENCH_REST_VARIANTS, a JSON object {label: {ENV: value}}. */
-function restVariants(): [string, NodeJS.ProcessEnv][] {
-  const v = process.env.BENCH_REST_VARIANTS;
+/** Settings tried besides the defaults, at rest and under load: BENCH_VARIANTS, a JSON object {label: {ENV: value}}. */
+function variants(): [string, NodeJS.ProcessEnv][] {
+  const v = process.env.BENCH_VARIANTS;
   return [['default', {}], ...(v ? Object.entries(JSON.parse(v) as Record<string, NodeJS.ProcessEnv>) : [])];
 }
 
@@ -185,10 +195,14 @@ async function main(): Promise<void> {
   if (PARTS.includes('storage')) results.storage = await onBoth('twin_bench_footprint', storage);
   if (PARTS.includes('rss_rest')) {
     const rest = [];
-    for (const [label, env] of restVariants()) rest.push(await rssAtRest(label, env));
+    for (const [label, env] of variants()) rest.push(...(await rssAtRest(label, env)));
     results.rss_rest = rest;
   }
-  if (PARTS.includes('rss_load')) results.rss_load = [await rssUnderLoad('default')];
+  if (PARTS.includes('rss_load')) {
+    const load = [];
+    for (const [label, env] of variants()) load.push(await rssUnderLoad(label, env));
+    results.rss_load = load;
+  }
   if (PARTS.includes('panel')) results.panel = await onBoth('twin_bench_footprint_panel', panel);
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'footprint.json'), JSON.stringify(results, null, 2));
