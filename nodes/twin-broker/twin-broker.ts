@@ -145,7 +145,11 @@ function holdAcks(node: BrokerNode, client: NonNullable<BrokerNode['client']>, h
 function watchDrops(node: BrokerNode, client: NonNullable<BrokerNode['client']>, drops: DropWatch, changed: () => void): void {
   let loggedAt = 0;
   let pending = 0;
-  const subscribe = () => client.subscribe(SYS_DROPPED_TOPIC, { qos: 0 }, () => undefined);
+  // Mosquitto keeps its $SYS values retained, sent on subscribing; a counter never sent is 0.
+  const subscribe = () =>
+    client.subscribe(SYS_DROPPED_TOPIC, { qos: 0 }, (err) => {
+      if (!err) setTimeout(() => drops.before === undefined && drops.reading(0, Date.now()), 2000);
+    });
   client.on('connect', subscribe);
   if (client.connected) subscribe();
   client.on('message', (topic, payload) => {
