@@ -2,7 +2,7 @@
  * `npm run bench:footprint`: what the twin costs to keep.
  * - storage: an hour of 1 Hz simulated telemetry of 10 gensets and the gas unit, written as
  *   twin-store writes it; bytes per point of the samples table with its indexes and of the whole
- *   database, on PGlite and PostgreSQL (a fresh database).
+ *   database, on PGlite, PostgreSQL (a fresh database) and TimescaleDB after compression (its PGlite build).
  * - rss_rest: the app as `npm start` runs it (embedded broker and PGlite, the simulated plant,
  *   the demo history), resident set a minute after the flows started.
  * - rss_load: the embedded ingest bench (bench/ingest-run.ts) at BENCH_LOAD_RATE points/s (15 000)
@@ -27,6 +27,7 @@ import { maintenanceReport } from '../lib/api/maintenance-report';
 import { monthEconomics } from '../lib/api/economics-report';
 import { freshPgDatabase } from '../test/support/pg';
 import { freePort } from '../test/support/net';
+import { timescalePglite } from '../test/support/timescale';
 import { startApp, stopApp, appEnv } from '../test/support/app';
 import { site, fillYear, timed, YEAR_FROM, YEAR_TO, TZ } from './year-fixture';
 
@@ -64,16 +65,18 @@ async function onBoth<T>(dbName: string, fn: (db: Db, name: string) => Promise<T
   return out;
 }
 
-async function sizes(db: Db): Promise<{ samples: number; database: number }> {
-  const [r] = await db.query<{ samples: string; database: string }>("select pg_total_relation_size('samples') as samples, pg_database_size(current_database()) as database");
+async function sizes(db: Db, timescale: boolean): Promise<{ samples: number; database: number }> {
+  // A hypertable's rows are in its chunks: hypertable_size counts them (compressed ones too).
+  const table = timescale ? "hypertable_size('samples')" : "pg_total_relation_size('samples')";
+  const [r] = await db.query<{ samples: string; database: string }>(`select ${table} as samples, pg_database_size(current_database()) as database`);
   return { samples: Number(r.samples), database: Number(r.database) };
 }
 
 /** An hour of the simulated plant at 1 Hz, written in batches of 1000 samples as twin-store does. */
 async function storage(db: Db, name: string): Promise<object> {
-  await migrate(db);
+  const { timescale } = await migrate(db);
   await db.exec('checkpoint');
-  const before = await sizes(db);
+  const before = await sizes(db, timescale);
   const units = site().unitList();
   const sim = new PlantSimulator({ site: 'b1', seed: 5, units, reserve: ['gpu9', 'gpu10'], faultRatePerHour: 0.1, tz: TZ });
   const from = Date.parse('2026-11-02T10:00:00+03:00');
@@ -90,9 +93,11 @@ async function storage(db: Db, name: string): Promise<object> {
     }
   }
   await insertSamples(db, rows);
+  // On TimescaleDB, as the compression policy leaves it a week later.
+  if (timescale) await db.query("select compress_chunk(c) from show_chunks('samples') c");
   await db.exec('vacuum analyze samples');
   await db.exec('checkpoint');
-  const after = await sizes(db);
+  const after = await sizes(db, timescale);
   const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from samples');
   const result = {
     name,
@@ -192,7 +197,18 @@ function variants(): [string, NodeJS.ProcessEnv][] {
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { at: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB` };
-  if (PARTS.includes('storage')) results.storage = await onBoth('twin_bench_footprint', storage);
+  if (PARTS.includes('storage')) {
+    const both = await onBoth('twin_bench_footprint', storage);
+    const ts = await timescalePglite((err) => console.log(`TimescaleDB (PGlite build): skipped (${err.message})`));
+    if (ts) {
+      try {
+        both.push(await storage(ts, 'TimescaleDB, compressed (PGlite build)'));
+      } finally {
+        await ts.close();
+      }
+    }
+    results.storage = both;
+  }
   if (PARTS.includes('rss_rest')) {
     const rest = [];
     for (const [label, env] of variants()) rest.push(...(await rssAtRest(label, env)));
