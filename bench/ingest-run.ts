@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const gateway = { username: 'gateway', password: (process.env.TWIN_GATEWAY_PASSWORD ||= 'bench-gateway-1') };
   const twin = await startTwin({ flowFile, userDir: path.join(dir, 'node-red'), logging: { console: { level: 'warn' } } });
   const env = readEnv();
-  const lease = acquireDb({ url: env.databaseUrl, dataDir: env.dataDir }, async (db) => void (await migrate(db)));
+  const lease = acquireDb({ url: env.databaseUrl, dataDir: env.dataDir, pgliteBuffersMb: env.pgliteBuffersMb }, async (db) => void (await migrate(db)));
   await lease.ready();
   await new Promise((r) => setTimeout(r, 1500)); // the flow subscribes
 

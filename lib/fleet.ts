@@ -1,15 +1,12 @@
 import { UnitConfig } from './units';
 import { UnitState } from './state';
 import { isoOrNull } from './site';
+import { LagTrack, trackLag, currentLag, siteLag, DEFAULT_LAG_THRESHOLD_S } from './lag';
 
 /** What the live view knows of a unit: its data-time state and its latest values. */
-export interface LiveUnit {
+export interface LiveUnit extends LagTrack {
   state?: UnitState;
   since?: number;
-  /** data time of the latest sample, epoch ms */
-  lastTs?: number;
-  /** wall time the latest sample arrived, epoch ms */
-  lastArrival?: number;
   values: Record<string, number>;
 }
 
@@ -26,17 +23,23 @@ export interface FleetUnit {
   flow_m3h: number | null;
   p_kpa: number | null;
   t_c: number | null;
+  /** how late the unit's newest sample arrived, s; null: not heard within its timeout */
+  lag_s: number | null;
 }
 
 export interface Fleet {
   running: number;
   total: number;
   units: FleetUnit[];
+  /** the largest lag of the heard units, s, and since when it has been past the threshold (null: it is not) */
+  lag: { s: number; since: string | null };
 }
 
 /** Latest state and values per unit, updated by the state detector, read by the API and dashboard. */
 export class LiveFleet {
   private units = new Map<string, LiveUnit>();
+  /** past this, data count as late (set by the twin-state node) */
+  lagThresholdMs = DEFAULT_LAG_THRESHOLD_S * 1000;
 
   get(unit: string): LiveUnit {
     let u = this.units.get(unit);
@@ -51,8 +54,7 @@ export class LiveFleet {
   sample(unit: string, ts: number, values: Record<string, number>, arrival: number): void {
     const u = this.get(unit);
     if (u.lastTs !== undefined && ts < u.lastTs) return;
-    u.lastTs = ts;
-    u.lastArrival = arrival;
+    trackLag(u, ts, arrival, this.lagThresholdMs);
     Object.assign(u.values, values);
   }
 
@@ -80,6 +82,7 @@ export function buildFleet(configs: UnitConfig[], live: LiveFleet, now: number):
       since = l.lastTs === undefined ? undefined : l.lastTs + timeoutMs;
     }
     const p = l.values.p_kw;
+    const lag = currentLag(l, now, timeoutMs);
     return {
       unit: c.unit,
       name: c.name,
@@ -93,8 +96,10 @@ export function buildFleet(configs: UnitConfig[], live: LiveFleet, now: number):
       flow_m3h: num(l.values.flow_m3h),
       p_kpa: num(l.values.p_kpa),
       t_c: num(l.values.t_c),
+      lag_s: lag === undefined ? null : Math.round(lag / 1000),
     };
   });
   const gpus = units.filter((u) => u.kind === 'gpu');
-  return { running: gpus.filter((u) => u.state === 'run').length, total: gpus.length, units };
+  const lag = siteLag(configs.map((c) => ({ track: live.get(c.unit), timeoutMs: c.timeout_s * 1000 })), now);
+  return { running: gpus.filter((u) => u.state === 'run').length, total: gpus.length, units, lag: { s: Math.round(lag.ms / 1000), since: isoOrNull(lag.since) } };
 }

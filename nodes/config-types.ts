@@ -6,6 +6,7 @@ import type { UnitConfig } from '../lib/units';
 import type { Db } from '../lib/store/db';
 import type { OnecTransport } from '../lib/onec/contract';
 import type { AckLedger } from '../lib/ack-ledger';
+import type { DropWatch } from '../lib/broker-drops';
 
 export interface SiteNode extends Node {
   model?: SiteModel;
@@ -31,8 +32,10 @@ export interface DatabaseNode extends Node {
 export interface BrokerNode extends Node {
   client?: MqttClient;
   url?: string;
-  /** nodes show the connection state through this; returns the unsubscribe */
-  onStatus(cb: (connected: boolean, text: string) => void): () => void;
+  /** nodes show the connection state through this (warning: connected, but the broker dropped messages lately); returns the unsubscribe */
+  onStatus(cb: (connected: boolean, text: string, warning?: boolean) => void): () => void;
+  /** messages an external broker reported dropped ($SYS), absent with the embedded broker */
+  drops?: DropWatch;
   /** held QoS 1 acks (absent when acks go out on receipt) */
   acks?: AckLedger;
   /** a token for msg.ackId when the ack of this received packet waits for a store; undefined: acked on receipt */

@@ -12,6 +12,7 @@ import { loadForecast } from '../store/maintenance-store';
 import { exchangeStatus } from '../store/onec-store';
 import { sitePricing } from '../api/downtime-report';
 import { accountingReport } from '../api/accounting-report';
+import { lagOf } from '../lag';
 import { AlertSnapshot, SnapshotUnit, UNTAGGED_LOOKBACK_MS } from './rules';
 
 const HOUR = 3_600_000;
@@ -35,7 +36,7 @@ export async function gatherSnapshot(site: SiteModel, db: Db | undefined, now: n
       kind: c.kind,
       state: heard ? fleet.get(c.unit)?.state : undefined,
       silentSince: live.lastArrival ?? startedAt,
-      lagMs: live.lastArrival !== undefined && live.lastTs !== undefined ? Math.max(0, live.lastArrival - live.lastTs) : undefined,
+      lagMs: lagOf(live),
       lossRubPerH: loss,
     };
   });

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
+import { PGLITE_BUFFERS_MB } from '../store/db';
 
 /** The settings of the environment table (README.md, «Настройки»), read once, with their defaults. */
 export interface TwinEnv {
@@ -17,6 +18,8 @@ export interface TwinEnv {
   demoDays: number;
   /** bound of the embedded broker's write-ahead log, MB (0: no log, acks on receipt) */
   brokerWalMb: number;
+  /** the embedded database's buffer cache (shared_buffers), MB */
+  pgliteBuffersMb: number;
   logLevel: string;
 }
 
@@ -73,6 +76,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
   const mqttPort = int('MQTT_PORT', 1883, 1, 65535);
   const demoDays = int('TWIN_DEMO_DAYS', 4, 0, MAX_DEMO_DAYS, [' сут', ' days']);
   const brokerWalMb = int('TWIN_BROKER_WAL_MB', 1024, 0, MAX_WAL_MB, [' МБ', ' MB']);
+  const pgliteBuffersMb = int('TWIN_PGLITE_BUFFERS_MB', PGLITE_BUFFERS_MB, 1, 4096, [' МБ', ' MB']);
 
   const host = set('HOST') ?? DEFAULT_HOST;
   if (!isHost(host)) problems.push(`HOST=${quote(host)}: нужен IP-адрес (127.0.0.1, 0.0.0.0, ::) или имя узла / must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name`);
@@ -107,6 +111,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
     tz,
     demoDays,
     brokerWalMb,
+    pgliteBuffersMb,
     logLevel,
   };
 }

@@ -10,6 +10,7 @@ import type { RequestHandler } from 'express';
 import type { Db } from '../store/db';
 import type { DbLease } from '../../nodes/config-types';
 import { exchangeStatus } from '../store/onec-store';
+import { DropWatch } from '../broker-drops';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const VERSION: string = require(path.resolve(__dirname, '..', '..', '..', 'package.json')).version;
@@ -23,8 +24,8 @@ export interface HealthSources {
   started(): boolean;
   /** one lease per twin-database node of the flows (released after the check) */
   databases(): DbLease[];
-  /** the connection state of each twin-broker node */
-  brokers(): { connected: boolean }[];
+  /** the connection state of each twin-broker node, and what an external broker reported dropped */
+  brokers(): { connected: boolean; drops?: DropWatch }[];
 }
 
 export interface DatabaseHealth {
@@ -42,7 +43,13 @@ export interface Health {
   /** version: the twin's package version (what runs after an upgrade) */
   process: { version: string; uptime_s: number; rss_mb: number; node: string };
   databases: DatabaseHealth[];
-  brokers: { connected: boolean }[];
+  /** dropped: messages the (external) broker dropped while the twin watched, and the latest seen; only when some were */
+  brokers: BrokerHealth[];
+}
+
+export interface BrokerHealth {
+  connected: boolean;
+  dropped?: { count: number; last_at: string; recent: boolean };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -80,8 +87,11 @@ export async function checkHealth(src: HealthSources, now = Date.now(), timeoutM
   const proc = { version: VERSION, uptime_s: Math.round(process.uptime()), rss_mb: Math.round(process.memoryUsage().rss / 1024 ** 2), node: process.version };
   if (!src.started()) return { status: 'starting', process: proc, databases: [], brokers: [] };
   const databases = await Promise.all(src.databases().map((l) => checkDatabase(l, now, timeoutMs)));
-  const brokers = src.brokers();
-  const status = databases.some((d) => !d.ok) ? 'down' : brokers.some((b) => !b.connected) || databases.some((d) => d.onec?.some((o) => o.failing)) ? 'degraded' : 'ok';
+  const brokers: BrokerHealth[] = src.brokers().map(({ connected, drops }) =>
+    drops?.at === undefined ? { connected } : { connected, dropped: { count: drops.count, last_at: iso(drops.at) as string, recent: drops.recent(now) } },
+  );
+  // Messages dropped within the last hour: some data are lost, the twin is degraded.
+  const status = databases.some((d) => !d.ok) ? 'down' : brokers.some((b) => !b.connected || b.dropped?.recent) || databases.some((d) => d.onec?.some((o) => o.failing)) ? 'degraded' : 'ok';
   return { status, process: proc, databases, brokers };
 }
 
@@ -115,6 +125,6 @@ export function nodeRedSources(nodes: RedNodes, started: () => boolean): HealthS
   return {
     started,
     databases: () => ofType<{ lease?: () => DbLease }>('twin-database').flatMap((n) => (n.lease ? [n.lease()] : [])),
-    brokers: () => ofType<{ client?: { connected: boolean } }>('twin-broker').map((n) => ({ connected: Boolean(n.client?.connected) })),
+    brokers: () => ofType<{ client?: { connected: boolean }; drops?: DropWatch }>('twin-broker').map((n) => ({ connected: Boolean(n.client?.connected), drops: n.drops })),
   };
 }

@@ -54,7 +54,7 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   for (const id of migratePlantFlows(settings.flowFile)) console.log(`[energy-twin] схемы станции обновлены / plant flows migrated: ${id}`);
   // The simulated plant's first start: its last days go into the empty database before the flows run.
   if (env.simulator && env.demoDays > 0) {
-    const db = openDb({ url: env.databaseUrl, dataDir: env.dataDir });
+    const db = openDb({ url: env.databaseUrl, dataDir: env.dataDir, pgliteBuffersMb: env.pgliteBuffersMb });
     try {
       await migrate(db);
       const t0 = Date.now();

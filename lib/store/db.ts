@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import { execFile } from 'node:child_process';
 import { Pool } from 'pg';
 
 /** The few things the twin asks of a database; PostgreSQL (pg) and PGlite both provide them. */
@@ -17,7 +18,15 @@ export interface DbTarget {
   /** postgres://… ; when empty, the embedded PGlite in dataDir */
   url?: string;
   dataDir: string;
+  /** PGlite's shared_buffers, MB (default PGLITE_BUFFERS_MB) */
+  pgliteBuffersMb?: number;
 }
+
+/**
+ * PGlite's buffer cache. PGlite's own default (160 MB) is allocated and touched at start, all of it
+ * resident; a page not in it is read from the file system cache, which costs a copy, not a disk read.
+ */
+export const PGLITE_BUFFERS_MB = 32;
 
 /** Hides the password of a connection URL. */
 export function redactUrl(url: string): string {
@@ -76,12 +85,29 @@ export function pgliteDb(instance: Promise<PgliteLike>, label: string): Db {
   };
 }
 
-function openPglite(dir: string): Db {
+/**
+ * Creates a new PGlite database in a child process. initdb inside this process would leave its
+ * memory behind for good (~450 MB resident: the WASM heap never shrinks, measured with bench:footprint).
+ */
+function createPglite(dir: string): Promise<void> {
+  const script = `const { PGlite } = require(process.argv[1]);
+    (async () => { const db = new PGlite(process.argv[2]); await db.waitReady; await db.close(); })()
+      .catch((err) => { console.error(err && err.message); process.exit(1); });`;
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['-e', script, require.resolve('@electric-sql/pglite'), dir], { timeout: 300_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`встроенная база не создана в ${dir}: ${stderr.trim() || err.message}; проверьте место на диске и права на папку / could not create the embedded database: check disk space and the folder's permissions`)) : resolve(),
+    ),
+  );
+}
+
+function openPglite(dir: string, buffersMb: number): Db {
   fs.mkdirSync(dir, { recursive: true });
   // PGlite is ESM-only; loaded lazily so PostgreSQL deployments never touch it.
   const instance = (async () => {
+    if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await createPglite(dir);
     const { PGlite } = await import('@electric-sql/pglite');
-    const db = new PGlite(dir);
+    // wal_buffers follow shared_buffers (1/32); maintenance_work_mem is taken by index builds and vacuum.
+    const db = new PGlite(dir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`, '-c', 'maintenance_work_mem=16MB'] });
     await db.waitReady;
     return db as unknown as PgliteLike;
   })();
@@ -100,7 +126,7 @@ export function openDb(target: DbTarget): Db {
     }
     return new PgDb(target.url);
   }
-  return openPglite(pgliteDir(target.dataDir));
+  return openPglite(pgliteDir(target.dataDir), target.pgliteBuffersMb ?? PGLITE_BUFFERS_MB);
 }
 
 /**

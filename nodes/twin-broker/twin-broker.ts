@@ -5,6 +5,7 @@ import { readEnv, brokerUrl } from '../../lib/runtime/env';
 import { redactUrl } from '../../lib/store/db';
 import { AckLedger } from '../../lib/ack-ledger';
 import { internalLogin } from '../../lib/runtime/internal-login';
+import { DropWatch, SYS_DROPPED_TOPIC } from '../../lib/broker-drops';
 
 interface BrokerConfig {
   clientId: string;
@@ -28,11 +29,15 @@ const SESSION_EXPIRY_S = 7 * 24 * 3600;
 
 export = (RED: NodeAPI) =>
   registerTwinNode<BrokerNode, BrokerConfig>(RED, 'twin-broker', (node, config) => {
-    const listeners = new Set<(connected: boolean, text: string) => void>();
-    const tell = (connected: boolean, text: string) => listeners.forEach((l) => l(connected, text));
+    const listeners = new Set<(connected: boolean, text: string, warning?: boolean) => void>();
+    const drops = new DropWatch();
+    node.drops = drops;
+    // A connected broker that dropped messages lately is a warning on every node that uses it.
+    const connectedText = () => (drops.recent(Date.now()) ? `подключено; брокер отбросил ${drops.count} сообщ.` : 'подключено');
+    const tell = (connected: boolean, text: string) => listeners.forEach((l) => l(connected, text, connected && drops.recent(Date.now())));
     node.onStatus = (cb) => {
       listeners.add(cb);
-      cb(Boolean(node.client?.connected), node.client?.connected ? 'подключено' : 'подключение…');
+      cb(Boolean(node.client?.connected), node.client?.connected ? connectedText() : 'подключение…', Boolean(node.client?.connected) && drops.recent(Date.now()));
       return () => listeners.delete(cb);
     };
     const env = readEnv();
@@ -59,7 +64,8 @@ export = (RED: NodeAPI) =>
     const holdS = numberField(config.ackHoldS, 60);
     if (!(holdS >= 0)) throw new Error('ожидание записи — число секунд ≥ 0 / ack hold must be ≥ 0 s');
     if (holdS > 0) holdAcks(node, node.client, holdS);
-    node.client.on('connect', () => tell(true, 'подключено'));
+    node.client.on('connect', () => tell(true, connectedText()));
+    if (!embedded) watchDrops(node, node.client, drops, () => tell(true, connectedText()));
     node.client.on('offline', () => tell(false, 'нет связи с брокером'));
     let lastError = '';
     node.client.on('connect', () => (lastError = ''));
@@ -132,4 +138,44 @@ function holdAcks(node: BrokerNode, client: NonNullable<BrokerNode['client']>, h
   client.on('close', () => ledger.dropConnection(c.stream));
   node.holdAck = (packet) => (packet.qos === 1 && packet.messageId !== undefined ? ledger.hold(c.stream, packet.messageId) : undefined);
   every(node, 1000, () => ledger.sweep());
+}
+
+/**
+ * Follows Mosquitto's counter of dropped PUBLISHes ($SYS): a growth is logged (at most once a
+ * minute) and shown on the nodes using the broker for an hour (lib/broker-drops.ts). A broker
+ * without the topic, or whose ACL hides $SYS, sends nothing and nothing is said.
+ */
+function watchDrops(node: BrokerNode, client: NonNullable<BrokerNode['client']>, drops: DropWatch, changed: () => void): void {
+  let loggedAt = 0;
+  let pending = 0;
+  // Mosquitto keeps its $SYS values retained, sent on subscribing; a counter never sent is 0.
+  const subscribe = () =>
+    client.subscribe(SYS_DROPPED_TOPIC, { qos: 0 }, (err) => {
+      if (!err) setTimeout(() => drops.before === undefined && drops.reading(0, Date.now()), 2000);
+    });
+  client.on('connect', subscribe);
+  if (client.connected) subscribe();
+  client.on('message', (topic, payload) => {
+    if (topic !== SYS_DROPPED_TOPIC) return;
+    const now = Date.now();
+    const first = drops.before === undefined;
+    pending += drops.reading(Number(payload.toString()), now);
+    if (first && drops.before) node.log(`брокер ${node.url} с запуска отбросил ${drops.before} сообщ. (до подключения двойника) / the broker dropped ${drops.before} messages before the twin watched`);
+    if (pending > 0 && now - loggedAt >= 60_000) {
+      node.warn(
+        `брокер ${node.url} отбросил ${pending} сообщ. (всего ${drops.count}): очередь клиента переполнена — увеличьте max_queued_messages, см. deploy/mosquitto.conf / ` +
+          `the broker dropped ${pending} messages (${drops.count} in all): a client queue is full, raise max_queued_messages (deploy/mosquitto.conf)`,
+      );
+      loggedAt = now;
+      pending = 0;
+    }
+    changed();
+  });
+  // The warning ends an hour after the last drop: the nodes' status is told again.
+  let wasRecent = false;
+  every(node, 60_000, () => {
+    const recent = drops.recent(Date.now());
+    if (wasRecent && !recent && client.connected) changed();
+    wasRecent = recent;
+  });
 }

@@ -13,7 +13,7 @@ const RETENTION_CHECK_MS = 3_600_000;
 export = (RED: NodeAPI) =>
   registerTwinNode<DatabaseNode, DatabaseConfig>(RED, 'twin-database', (node, config) => {
     const env = readEnv();
-    const target = { url: node.credentials?.url || env.databaseUrl, dataDir: env.dataDir };
+    const target = { url: node.credentials?.url || env.databaseUrl, dataDir: env.dataDir, pgliteBuffersMb: env.pgliteBuffersMb };
     const retentionDays = numberField(config.retentionDays, 90);
     let schema: SchemaInfo | undefined;
     const prepare = async (db: Db) => {

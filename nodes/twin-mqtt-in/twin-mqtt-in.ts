@@ -29,7 +29,7 @@ export = (RED: NodeAPI) =>
       });
     client.on('connect', subscribe);
     if (client.connected) subscribe();
-    const off = broker.onStatus((ok, text) => node.status({ fill: ok ? 'green' : 'red', shape: ok ? 'dot' : 'ring', text: `${text}: ${filter}` }));
+    const off = broker.onStatus((ok, text, warning) => node.status({ fill: ok ? (warning ? 'yellow' : 'green') : 'red', shape: ok ? 'dot' : 'ring', text: `${text}: ${filter}` }));
     node.on('close', (removed, done) => {
       off();
       client.removeListener('message', onMessage);

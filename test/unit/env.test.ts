@@ -27,6 +27,7 @@ describe('env: settings checked at start', () => {
       tz: 'Europe/Moscow',
       demoDays: 4,
       brokerWalMb: 1024,
+      pgliteBuffersMb: 32,
       logLevel: 'info',
     });
   });
