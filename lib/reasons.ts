@@ -10,7 +10,7 @@ export type ReasonCategory = 'planned' | 'forced' | 'reserve' | 'external';
 
 export const REASON_CATEGORIES: Readonly<Record<ReasonCategory, string>> = {
   planned: 'плановый',
-  forced: 'вынужденный',
+  forced: 'аварийный',
   reserve: 'резерв',
   external: 'внешний',
 };

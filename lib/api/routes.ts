@@ -129,7 +129,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         }
         const comment = parseText(b.comment, 'comment', 500);
         if (needsComment(reason) && !comment) {
-          throw new ApiError(400, `для вынужденного останова («${reason.name}») опишите причину в comment / a forced stop needs a comment`);
+          throw new ApiError(400, `для аварийного останова («${reason.name}») опишите, что случилось, в comment / a forced stop needs a comment`);
         }
         const event = await tagEvent(db, id, reason.code, reason.category, comment, user);
         if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
