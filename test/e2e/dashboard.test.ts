@@ -608,6 +608,8 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       await page.getByTestId('reasons-save').click();
       await page.getByTestId('reasons-error').waitFor({ timeout: 15_000 });
       assert.match((await page.getByTestId('reasons-error').textContent()) ?? '', /нельзя удалить причину, которая уже указана в журнале: «Ремонт ГРП» \(grp_repair, простоев: 1\)/);
+      // the struck-out row is back, with its count of stops, to be retired instead
+      assert.equal(((await row.locator('td.n').textContent()) ?? '').trim(), '1');
       const shot = path.join(OUTPUT_DIR, 'e2e-reasons-editor.png');
       fs.mkdirSync(OUTPUT_DIR, { recursive: true });
       await page.getByTestId('reasons-editor').scrollIntoViewIfNeeded();
@@ -615,8 +617,6 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
 
       // retire it instead: still named in the journal, no longer offered
-      await page.reload();
-      await row.waitFor({ timeout: 30_000 });
       await row.getByTestId('reason-retired').check();
       await page.getByTestId('reasons-save').click();
       await page.getByTestId('reasons-result').waitFor({ timeout: 15_000 });
