@@ -12,15 +12,6 @@ import { localDays } from './calendar';
 /** «нет данных»: a silence no counter can judge; its possible loss is shown apart from lost profit. */
 export type Category = 'forced' | 'unplanned' | 'planned' | 'reserve' | 'external' | 'nodata';
 
-/** The reasons an operator can give, and the category each one puts the stop in. */
-export const REASONS: Record<string, { category: Category; ru: string }> = {
-  planned_maintenance: { category: 'planned', ru: 'Плановое ТО' },
-  emergency: { category: 'forced', ru: 'Аварийный останов' },
-  reserve: { category: 'reserve', ru: 'Резерв / нет нагрузки' },
-  no_gas: { category: 'external', ru: 'Нет газа' },
-  grid: { category: 'external', ru: 'Сеть / внешнее' },
-};
-
 export const DOWN_STATES = new Set<UnitState>(['stop', 'fault', 'nodata']);
 
 /** The journal is of gensets: a gas unit standing loses no generation (its silence is a data-quality matter). */

@@ -1,7 +1,8 @@
 import { Db } from '../store/db';
 import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
 import { lastSamples } from '../store/samples';
-import { UNKNOWN_CATEGORY, hasDowntime, lossOf, Pricing, REASONS } from '../downtime';
+import { UNKNOWN_CATEGORY, hasDowntime, lossOf, Pricing } from '../downtime';
+import { listReasons } from '../store/reasons-store';
 import { SiteModel, PricePoint, Economics, PRICE_KINDS, isoOrNull } from '../site';
 import { localDate } from '../calendar';
 import { round } from '../units';
@@ -36,6 +37,7 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
   const pricing = await sitePricing(db, site, localDate(from, site.tz), localDate(until, site.tz));
   const events = (await listEvents(db, from, to, unit)).filter((e) => hasDowntime(site.unit(e.unit)?.kind));
   const last = await lastSamples(db);
+  const reasonNames = await listReasons(db);
   const rows = events.map((e) => {
     const start = Math.max(e.start, from);
     // An ongoing stop of a unit that has gone silent is known only until its last sample + timeout:
@@ -50,7 +52,7 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
       state: e.state,
       category: e.category,
       reason: e.reason ?? null,
-      reason_text: e.reason ? REASONS[e.reason]?.ru ?? e.reason : null,
+      reason_text: e.reason ? reasonNames.nameOf(e.reason) : null,
       comment: e.comment ?? null,
       tagged_by: e.tagged_by ?? null,
       tagged_at: isoOrNull(e.tagged_at),
@@ -73,7 +75,7 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
   const units = [...new Set(lost.map((r) => r.unit))];
   const reasons = [...new Set(lost.map((r) => r.reason ?? ''))];
   const pareto = reasons
-    .map((reason) => ({ reason: reason || null, reason_text: reason ? REASONS[reason]?.ru ?? reason : 'Причина не указана', ...total(lost.filter((r) => (r.reason ?? '') === reason)) }))
+    .map((reason) => ({ reason: reason || null, reason_text: reason ? reasonNames.nameOf(reason) : 'Причина не указана', ...total(lost.filter((r) => (r.reason ?? '') === reason)) }))
     .sort((a, b) => b.lost_rub - a.lost_rub);
   return {
     from: new Date(from).toISOString(),

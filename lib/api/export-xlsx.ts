@@ -84,7 +84,7 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
       { header: 'Состояние сейчас', key: 'state', width: 18 },
       { header: 'Мощность, кВт', key: 'p_kw', numFmt: KWH },
       { header: 'Моточасы, ч', key: 'run_h', numFmt: M3 },
-      { header: 'Часы работы за период', key: 'service_h', numFmt: '0.00' },
+      { header: 'Наработка за период, ч', key: 'service_h', numFmt: '0.00' },
       { header: 'Готовность', key: 'availability', numFmt: FRACTION_PCT },
       { header: 'Производительность', key: 'performance', numFmt: FRACTION_PCT },
       { header: 'Качество', key: 'quality', numFmt: FRACTION_PCT },
@@ -101,7 +101,7 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
     wb,
     'Простои',
     [
-      { header: 'Агрегат', key: 'name', width: 14 },
+      { header: 'ГПУ', key: 'name', width: 14 },
       { header: 'Состояние', key: 'state' },
       { header: 'Категория', key: 'category', width: 14 },
       { header: 'Причина', key: 'reason', width: 24 },
@@ -136,7 +136,7 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
     wb,
     'Учёт',
     [
-      { header: 'Агрегат', key: 'name', width: 14 },
+      { header: 'ГПУ', key: 'name', width: 14 },
       { header: 'Сутки', key: 'period', width: 12 },
       { header: 'Факт, кВт·ч', key: 'kwh', numFmt: KWH },
       { header: 'План, кВт·ч', key: 'kwh_plan', numFmt: KWH },
@@ -155,9 +155,9 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
     wb,
     'ТО',
     [
-      { header: 'Агрегат', key: 'name', width: 14 },
+      { header: 'ГПУ', key: 'name', width: 14 },
       { header: 'Моточасы, ч', key: 'run_h', numFmt: M3 },
-      { header: 'Наработка, ч/сут', key: 'rate', numFmt: '0.0' },
+      { header: 'Темп, ч/сут', key: 'rate', numFmt: '0.0' },
       { header: 'Следующее ТО', key: 'service', width: 28 },
       { header: 'При моточасах', key: 'due_run_h', numFmt: KWH },
       { header: 'Дата', key: 'due_day', width: 12 },

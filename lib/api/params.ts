@@ -27,6 +27,15 @@ export function ownEntry<T>(table: Readonly<Record<string, T>>, key: unknown): T
   return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
+/** A month YYYY-MM in YEARS (`fallback` when the parameter is absent). */
+export function parseMonth(value: unknown, fallback: string): string {
+  const month = value ?? fallback;
+  if (typeof month !== 'string' || !/^\d{4}-\d{2}$/.test(month) || !isRealDate(`${month}-01`)) {
+    throw new ApiError(400, `month — месяц ГГГГ-ММ ${YEARS.min}–${YEARS.max} годов, например 2026-12 / month must be YYYY-MM`);
+  }
+  return month;
+}
+
 /** A row id in a path: 1 … 2^53−1 (larger ones are not exact in JS numbers and may exceed bigint). */
 export function parseId(text: string): number {
   const id = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN;

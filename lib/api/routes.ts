@@ -6,7 +6,8 @@ import { Db } from '../store/db';
 import { SiteModel, PriceKind, isoOrNull } from '../site';
 import { localDate } from '../calendar';
 import { parseNumberField } from '../units';
-import { REASONS } from '../downtime';
+import { checkReasonEdit, needsComment, ReasonEditError, REASON_CATEGORIES } from '../reasons';
+import { listReasons, reasonUsage, saveReasons } from '../store/reasons-store';
 import { tagEvent, upsertPlan, planKwh, setPrice } from '../store/downtime-store';
 import { downtimeReport, siteEconomics } from './downtime-report';
 import { accountingReport, oeeReport } from './accounting-report';
@@ -15,8 +16,8 @@ import { exportWorkbook } from './export-xlsx';
 import { dataQualityReport } from './data-quality-report';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-import { parsePeriod, parseUnit, ApiError, isRealDate, ownEntry, parseId, parseText, YEARS } from './params';
-import { parsePlanCsv, planRejection, PlanRow } from '../plan-csv';
+import { parsePeriod, parseUnit, ApiError, isRealDate, ownEntry, parseId, parseText, parseMonth, YEARS } from './params';
+import { parsePlanCsv, planRejection, planTemplate, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
 import { alertRoutes } from './alert-routes';
 import type { Role } from '../runtime/auth';
@@ -60,6 +61,8 @@ const PRICE_ENTRIES: Record<string, { kind: PriceKind; scale: number; max: numbe
 export function apiRoutes(ctx: ApiContext): Route[] {
   const { site } = ctx;
   const known = (u: string) => Boolean(site.unit(u));
+  /** the units a generation plan is for, by id and name */
+  const gensets = () => site.unitList().filter((u) => u.kind === 'gpu');
   return [
     { method: 'get', path: '/api/v1/fleet', role: 'viewer', handle: async () => site.fleet(ctx.now()) },
     {
@@ -117,15 +120,47 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       handle: async ({ params, body, user }) => {
         const id = parseId(params.id);
         const b = (body ?? {}) as { reason?: unknown; comment?: unknown };
-        const reason = ownEntry(REASONS, b.reason);
-        if (!reason) throw new ApiError(400, `reason — одно из: ${Object.keys(REASONS).join(', ')} / unknown reason`);
-        const comment = parseText(b.comment, 'comment', 500);
-        if (b.reason === 'emergency' && !comment) {
-          throw new ApiError(400, 'для аварийного останова опишите причину в comment / an emergency stop needs a comment');
+        const db = await ctx.db();
+        const reasons = await listReasons(db);
+        const reason = reasons.get(b.reason);
+        if (!reason || reason.retired) {
+          const names = reasons.active().map((r) => `${r.code} (${r.name})`).join(', ');
+          throw new ApiError(400, `reason «${String(b.reason ?? '').slice(0, 40)}» ${reason ? 'выведена из употребления' : 'не найдена'}: выберите одну из ${names} / unknown or retired reason`);
         }
-        const event = await tagEvent(await ctx.db(), id, b.reason as string, reason.category, comment, user);
+        const comment = parseText(b.comment, 'comment', 500);
+        if (needsComment(reason) && !comment) {
+          throw new ApiError(400, `для аварийного останова («${reason.name}») опишите, что случилось, в comment / a forced stop needs a comment`);
+        }
+        const event = await tagEvent(db, id, reason.code, reason.category, comment, user);
         if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
         return { ...event, start: isoOrNull(event.start), end: isoOrNull(event.end), tagged_at: isoOrNull(event.tagged_at) };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/reasons',
+      role: 'viewer',
+      handle: async () => {
+        const db = await ctx.db();
+        const [reasons, usage] = await Promise.all([listReasons(db), reasonUsage(db)]);
+        return { categories: REASON_CATEGORIES, reasons: reasons.all.map((r) => ({ ...r, in_use: usage.get(r.code) ?? 0, needs_comment: needsComment(r) })) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/reasons',
+      role: 'admin',
+      handle: async ({ body }) => {
+        const db = await ctx.db();
+        const [current, usage] = await Promise.all([listReasons(db), reasonUsage(db)]);
+        const incoming = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { reasons?: unknown }).reasons : body;
+        try {
+          await saveReasons(db, checkReasonEdit(incoming, current.all, usage));
+        } catch (err) {
+          if (err instanceof ReasonEditError) throw new ApiError(err.inUse ? 409 : 400, err.message);
+          throw err;
+        }
+        return { reasons: (await listReasons(db)).all };
       },
     },
     {
@@ -139,6 +174,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     },
     {
+      method: 'get',
+      path: '/api/v1/plan/template.csv',
+      role: 'viewer',
+      handle: async ({ query }) => {
+        const month = parseMonth(query.month, localDate(ctx.now(), site.tz).slice(0, 7));
+        return new FileReply(Buffer.from(planTemplate(month, gensets()), 'utf8'), `plan_${site.site}_${month}.csv`, 'text/csv; charset=utf-8');
+      },
+    },
+    {
       method: 'post',
       path: '/api/v1/plan',
       role: 'operator',
@@ -146,7 +190,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         let rows: PlanRow[];
         if (typeof body === 'string') {
           try {
-            rows = parsePlanCsv(body, known);
+            rows = parsePlanCsv(body, gensets());
           } catch (err) {
             throw new ApiError(400, (err as Error).message);
           }
@@ -170,9 +214,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           if (!(Number.isInteger(year) && year >= YEARS.min && year <= YEARS.max)) throw new ApiError(400, `year — год ${YEARS.min}–${YEARS.max}, например 2026 / year must be like 2026`);
           return yearEconomics(await ctx.db(), site, year, now);
         }
-        const month = query.month ?? localDate(now, site.tz).slice(0, 7);
-        if (typeof month !== 'string' || !isRealDate(`${month}-01`)) throw new ApiError(400, `month — месяц ГГГГ-ММ ${YEARS.min}–${YEARS.max} годов, например 2026-11 / month must be YYYY-MM`);
-        return monthEconomics(await ctx.db(), site, month, now);
+        return monthEconomics(await ctx.db(), site, parseMonth(query.month, localDate(now, site.tz).slice(0, 7)), now);
       },
     },
     {

@@ -1,4 +1,5 @@
 import { Db } from './db';
+import { DEFAULT_REASONS } from '../reasons';
 
 /** Versioned schema changes, applied once each, in order, on start. Never edit a released one: add the next. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -249,6 +250,22 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
       create unique index alerts_open on alerts (kind, unit) where cleared_at is null;
       create index alerts_raised on alerts (raised_at);`,
+  },
+  {
+    version: 10,
+    name: 'stop reasons of the plant',
+    sql: `
+      -- The plant's own stop reasons (issue 18), seeded with the five the twin had built in. A row
+      -- some downtime_events.reason names is retired, never deleted (the app refuses it).
+      create table stop_reasons (
+        code     text collate "C" primary key,
+        name     text not null,
+        category text not null check (category in ('planned', 'forced', 'reserve', 'external')),
+        retired  boolean not null default false,
+        position int not null default 0
+      );
+      insert into stop_reasons (code, name, category, position) values
+        ${DEFAULT_REASONS.map((r, i) => `('${r.code}', '${r.name.replace(/'/g, "''")}', '${r.category}', ${i})`).join(',\n        ')};`,
   },
 ];
 

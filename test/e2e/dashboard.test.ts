@@ -222,17 +222,20 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
 
         // figures of the simulated plant, in ru-RU with their units
         const text = async (testid: string) => (await page.getByTestId(testid).first().textContent())?.trim() ?? '';
-        const kwh = /^\d{1,3}( \d{3})* кВт·ч$/;
+        // totals scaled for reading (docs/glossary.md «Числа»): whole kWh below 10 000, else МВт·ч with one decimal
+        const kwh = /^(\d{1,3}( \d{3})* кВт·ч|\d{1,3}( \d{3})*,\d МВт·ч)$/;
         const norm = (t: string) => t.replace(/[\u00a0\u202f]/g, ' ');
         assert.match(norm(await text('fleet-running')), /^В работе: [1-4] из 4 ГПУ$/);
         assert.match(norm(await page.locator('[data-testid=fleet-tile][data-unit=gpu1] [data-testid=fleet-service-h]').textContent() ?? ''), /^\d+,\d ч$/);
         assert.match(norm(await page.locator('[data-testid=fleet-tile][data-unit=gpu1] [data-testid=fleet-availability]').textContent() ?? ''), /^\d+,\d %$/);
         assert.match(norm(await text('dt-total-hours')), /^\d+,\d ч$/);
-        assert.match(norm(await text('dt-total-rub')), /^\d{1,3}( \d{3})* ₽$/);
+        assert.match(norm(await text('dt-total-rub')), /^(\d{1,3}( \d{3})* ₽|\d{1,3}( \d{3})*,\d тыс\. ₽|\d+,\d{2} (млн|млрд) ₽)$/);
+        // the exact figure is the tooltip
+        assert.match(norm((await page.getByTestId('acc-ov-kwh').getAttribute('title')) ?? ''), /^\d{1,3}( \d{3})* кВт·ч$/);
         // Today's kWh come from the hourly rollup (every 30 s): in a day's first minute it may not have run yet.
         await until(async () => ruNumber(await text('acc-ov-kwh')) > 0 || (await page.reload(), await blocksLoaded(page), undefined), 90_000, 'the gensets\' kWh today');
         assert.match(norm(await text('acc-ov-kwh')), kwh);
-        assert.match(norm(await text('acc-ov-gas')), /^\d{1,3}( \d{3})* м³$/);
+        assert.match(norm(await text('acc-ov-gas')), /^(\d{1,3}( \d{3})* м³|\d{1,3}( \d{3})*,\d тыс\. м³)$/);
         assert.match(norm(await text('acc-ov-oee')), /^\d+,\d %$/);
         assert.equal(await page.locator('[data-testid=mnt-ov-unit]').count(), 4, 'a line per genset with a program');
         assert.match(norm(await text('eco-ov-total')), /^\d+,\d{2} ₽\/кВт·ч$/);
@@ -309,13 +312,15 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
         // a figure per block that depends on the period
         const figures = async () => {
           const t = async (sel: string) => ruNumber(await page.locator(sel).first().textContent());
+          // a scaled total (МВт·ч, млн ₽) carries its exact figure in data-value
+          const exact = async (sel: string) => Number(await page.locator(sel).first().getAttribute('data-value'));
           return {
             fleet: await t('[data-testid=fleet-tile][data-unit=gpu1] [data-testid=fleet-service-h]'), // gpu1's run hours
             downtime: await t('[data-testid=dt-total-hours]'), // hours of downtime
-            accounting: await t('[data-testid=acc-ov-kwh]'), // kWh produced
+            accounting: await exact('[data-testid=acc-ov-kwh]'), // kWh produced
             maintenance: await t('[data-testid=mnt-ov-unit][data-unit=gpu1] [data-testid=mnt-ov-period-h]'), // gpu1's motor hours run
-            economics: await t('[data-testid=eco-ov-period-saving]'), // ₽ saved against the grid by the period's kWh
-            economicsKwh: await t('[data-testid=eco-ov-period-kwh]'), // the kWh that saving is of
+            economics: await exact('[data-testid=eco-ov-period-saving]'), // ₽ saved against the grid by the period's kWh
+            economicsKwh: await exact('[data-testid=eco-ov-period-kwh]'), // the kWh that saving is of
           };
         };
         const before = await figures();
@@ -566,6 +571,60 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       assert.deepEqual(site.economics.history.payroll_rub_month.find((p: any) => p.from === `${month}-01`), { from: `${month}-01`, value: 4_321_000 });
       assert.equal(site.economics.payroll_rub_month, 4_321_000, 'in force this month');
     });
+  });
+
+  it('the admin adds a plant stop reason on «План и цены»; once a stop has it, deleting it is refused with a message, retiring it is not', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    const { tz } = await getJson(`${base}/api/v1/site`);
+    await withPage('admin', async (page) => {
+      await page.goto(`${base}/dashboard/settings`);
+      await page.locator('[data-testid=reason-row]').first().waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('[data-testid=reason-row]').count(), 5, 'the five defaults');
+      await page.getByTestId('reason-add').click();
+      const fresh = page.locator('[data-testid=reason-row]').last();
+      await fresh.getByTestId('reason-code').fill('grp_repair');
+      await fresh.getByTestId('reason-name').fill('Ремонт ГРП');
+      await fresh.getByTestId('reason-category').selectOption('forced');
+      await page.getByTestId('reasons-save').click();
+      await page.getByTestId('reasons-result').waitFor({ timeout: 15_000 });
+
+      // the operator tags a stop of the week with it (a forced reason wants a comment)
+      const week = await getJson(`${base}/api/v1/downtime?from=${siteDay(tz, -6)}&to=${siteDay(tz)}`);
+      const event = week.events[0];
+      const tagged = await fetch(`${base}/api/v1/downtime/${event.id}/reason`, {
+        method: 'POST',
+        headers: { authorization: basic('operator'), 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'grp_repair', comment: 'замена фильтра ГРП' }),
+      });
+      assert.equal(tagged.status, 200, await tagged.text());
+
+      await page.reload();
+      const row = page.locator('[data-testid=reason-row][data-code=grp_repair]');
+      await row.waitFor({ timeout: 30_000 });
+      await row.getByTestId('reason-delete').click();
+      await page.getByTestId('reasons-save').click();
+      await page.getByTestId('reasons-error').waitFor({ timeout: 15_000 });
+      assert.match((await page.getByTestId('reasons-error').textContent()) ?? '', /нельзя удалить причину, которая уже указана в журнале: «Ремонт ГРП» \(grp_repair, простоев: 1\)/);
+      // the struck-out row is back, with its count of stops, to be retired instead
+      assert.equal(((await row.locator('td.n').textContent()) ?? '').trim(), '1');
+      const shot = path.join(OUTPUT_DIR, 'e2e-reasons-editor.png');
+      fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+      await page.getByTestId('reasons-editor').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+
+      // retire it instead: still named in the journal, no longer offered
+      await row.getByTestId('reason-retired').check();
+      await page.getByTestId('reasons-save').click();
+      await page.getByTestId('reasons-result').waitFor({ timeout: 15_000 });
+      const after = await getJson(`${base}/api/v1/downtime?from=${siteDay(tz, -6)}&to=${siteDay(tz)}`);
+      assert.equal(after.events.find((e: any) => e.id === event.id).reason_text, 'Ремонт ГРП');
+      const reasons = (await getJson(`${base}/api/v1/reasons`)).reasons;
+      assert.deepEqual(reasons.find((r: any) => r.code === 'grp_repair'), { code: 'grp_repair', name: 'Ремонт ГРП', category: 'forced', retired: true, in_use: 1, needs_comment: true });
+    }, { width: 1920, height: 1080 });
   });
 
   it('shows block 4 «Предиктив и ТО» on /maintenance: motor hours, next service, parts from the demo 1C and the red banner for a missing part', async function () {

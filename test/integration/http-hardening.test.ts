@@ -85,8 +85,9 @@ describe('HTTP hardening against the running app', function () {
     const post = (p: string, body: string, login = OPERATOR, type = JSON_TYPE) => ({ method: 'POST', path: p, login, headers: type, body });
     const cases: [string, Parameters<typeof call>[1], RegExp][] = [
       ...['constructor', '__proto__', 'toString', 'hasOwnProperty'].map(
-        (reason): [string, Parameters<typeof call>[1], RegExp] => [`reason ${reason}`, post('/api/v1/downtime/1/reason', JSON.stringify({ reason })), /reason — одно из: planned_maintenance/],
+        (reason): [string, Parameters<typeof call>[1], RegExp] => [`reason ${reason}`, post('/api/v1/downtime/1/reason', JSON.stringify({ reason })), /не найдена: выберите одну из planned_maintenance/],
       ),
+      ['reason category __proto__', post('/api/v1/reasons', '{"reasons":[{"code":"a","name":"x","category":"__proto__"}]}', ADMIN), /категория — одна из planned/],
       ['kind constructor', post('/api/v1/settings/prices', '{"kind":"constructor","from":"2026-01-01","value":1}', ADMIN), /kind — одно из: tariff_rub_per_kwh/],
       ['kind __proto__', post('/api/v1/settings/prices', '{"kind":"__proto__","from":"2026-01-01","value":1}', ADMIN), /kind — одно из/],
       ['a 20-digit id', post('/api/v1/downtime/12345678901234567890/reason', '{"reason":"grid"}'), /id «12345678901234567890» — целое число от 1 до 9007199254740991/],

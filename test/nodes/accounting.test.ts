@@ -75,7 +75,7 @@ describe('twin-accounting and twin-gas nodes', function () {
     await wb.xlsx.load(res.body);
     assert.deepEqual(wb.worksheets.map((w) => w.name), ['Парк', 'Простои', 'Учёт', 'ТО', 'Экономика']);
     const sheet = wb.getWorksheet('Учёт')!;
-    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), ['Агрегат', 'Сутки', 'Факт, кВт·ч']);
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), ['ГПУ', 'Сутки', 'Факт, кВт·ч']);
     // The last row holds the totals, as numbers equal to the API's.
     const last = sheet.getRow(sheet.rowCount);
     assert.equal(last.getCell(1).value, 'Итого');

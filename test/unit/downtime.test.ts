@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { onStateChange, lossOf, DowntimeEvent, Pricing, REASONS } from '../../lib/downtime';
+import { onStateChange, lossOf, DowntimeEvent, Pricing } from '../../lib/downtime';
 import { StateTracker, StateChange } from '../../lib/state';
 import { UnitConfig, JMS620_PASSPORT } from '../../lib/units';
 
@@ -67,7 +67,7 @@ describe('downtime: events, lost kWh and ₽', () => {
     // 2684.8 kW × 1 h = 2684.8 kWh × (6.5 − 7.5 × 0.257554) = 2684.8 × 4.568344 = 12 265.09 ₽
     close(fault.lost_kwh, 2684.8, 1e-9);
     close(fault.lost_rub, 12_265.09, 0.01);
-    const reserve = { ...events[1], category: REASONS.reserve.category };
+    const reserve = { ...events[1], category: 'reserve' as const };
     assert.deepEqual(lossOf(reserve, events[1].end!, gpu, pricing()).lost_kwh, 0);
   });
 

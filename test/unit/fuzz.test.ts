@@ -77,7 +77,7 @@ describe('fuzz: telemetry normalizer and REST parameters', function () {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 8 }), (lines) => {
         try {
-          for (const r of parsePlanCsv(lines.join('\n'), (u) => u === 'gpu1')) assert.ok(r.unit === 'gpu1' && r.kwh >= 0 && /^\d{4}-\d{2}-\d{2}$/.test(r.day));
+          for (const r of parsePlanCsv(lines.join('\n'), [{ unit: 'gpu1', name: 'ГПУ-1' }])) assert.ok(r.unit === 'gpu1' && r.kwh >= 0 && /^\d{4}-\d{2}-\d{2}$/.test(r.day));
         } catch (err) {
           assert.match((err as Error).message, /план не загружен|нет строк плана/);
         }
