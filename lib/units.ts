@@ -22,6 +22,8 @@ export interface UnitConfig {
   timeout_s: number;
   /** a state change must hold this long (s) to count */
   debounce_s: number;
+  /** a start must close the breaker or take load within this long (s), else falling back makes it a failed start; default 120 */
+  start_s?: number;
 }
 
 /** 1 Nm³ at 0 °C is 1.0732 m³ at 20 °C (both at 101.325 kPa): T ratio 293.15 / 273.15. */
@@ -39,6 +41,7 @@ export const UNIT_DEFAULTS = {
   timeout_s: 60,
   debounce_s: 10,
   plan_load_factor: 0.8,
+  start_s: 120,
 } as const;
 
 const UNIT_ID = /^[A-Za-z0-9_-]{1,32}$/;

@@ -1,0 +1,135 @@
+/**
+ * The O&M KPIs (lib/kpi.ts) on a scripted day of two gensets, worked by hand.
+ *
+ * gpu1 (3 356 kW), 26 Nov 2026 local (+05:00): runs 00:00–06:00 (started from stop at 00:00), trips
+ * at 06:00 and stands in fault 2 h (forced, untagged), stops 08:00–08:10 (untagged: unplanned),
+ * tries to start at 08:10 and falls back to stop at 08:11 without the breaker closing, stands to
+ * 08:30 (unplanned), starts at 08:30 with the breaker closed at 08:31 and runs to 24:00.
+ * 60 000 kWh, 21.5 service hours.
+ * gpu2 (1 000 kW): runs all day but is silent 10:00–14:00 («нет данных»); 18 000 kWh, 20 service hours.
+ */
+import assert from 'node:assert/strict';
+import { StateChange } from '../../lib/state';
+import { Category } from '../../lib/downtime';
+import { KpiInput, StateStep, countChanges, fellBack, hoursOf, siteKpi, startFailed, unitKpi } from '../../lib/kpi';
+
+const at = (hhmm: string) => Date.parse(`2026-11-26T${hhmm}:00+05:00`);
+const DAY = { from: at('00:00'), to: Date.parse('2026-11-27T00:00:00+05:00') };
+const near = (actual: number | null, expected: number, tol = 1e-6) => assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
+
+const gpu1Changes: StateChange[] = [
+  { unit: 'gpu1', since: at('00:00'), state: 'run', prev: 'stop' },
+  { unit: 'gpu1', since: at('06:00'), state: 'fault', prev: 'run' },
+  { unit: 'gpu1', since: at('08:00'), state: 'stop', prev: 'fault' },
+  { unit: 'gpu1', since: at('08:10'), state: 'run', prev: 'stop' },
+  { unit: 'gpu1', since: at('08:11'), state: 'stop', prev: 'run' },
+  { unit: 'gpu1', since: at('08:30'), state: 'run', prev: 'stop' },
+];
+/** The downtime events the journal holds for gpu1 (none tagged: fault → forced, stop → unplanned). */
+const gpu1Events: { start: number; end?: number; category: Category }[] = [
+  { start: at('06:00'), end: at('08:00'), category: 'forced' },
+  { start: at('08:00'), end: at('08:10'), category: 'unplanned' },
+  { start: at('08:11'), end: at('08:30'), category: 'unplanned' },
+];
+const gpu2Changes: StateChange[] = [
+  { unit: 'gpu2', since: at('10:00'), state: 'nodata', prev: 'run' },
+  // back from a silence running: not a start (nobody saw it stop)
+  { unit: 'gpu2', since: at('14:00'), state: 'run', prev: 'nodata' },
+];
+const gpu2Events = [{ start: at('10:00'), end: at('14:00'), category: 'nodata' as Category }];
+
+function input(unit: string, rated_kw: number, changes: StateChange[], events: typeof gpu1Events, kwh: number, service_h: number, failed_starts: number, win = DAY): KpiInput {
+  return { unit, rated_kw, ...hoursOf(events, win.from, win.to), kwh, service_h, ...countChanges(changes, win.from, win.to), failed_starts };
+}
+
+describe('KPIs of the O&M contract', () => {
+  const gpu1 = input('gpu1', 3356, gpu1Changes, gpu1Events, 60_000, 21.5, 1);
+  const gpu2 = input('gpu2', 1000, gpu2Changes, gpu2Events, 18_000, 20, 0);
+
+  it('a genset that trips, stands forced, fails a start and runs again', () => {
+    // forced outage = fault 2 h + stops not yet given a reason 10 min + 19 min = 2.483333 h;
+    // reliability = 1 − 2.483333 / 24 = 0.896528; КИУМ = 60 000 / (3 356 × 24 = 80 544) = 0.744934;
+    // starts: 00:00, 08:10, 08:30 (from stop) = 3; trips: 06:00 (run → fault) = 1; 1 / 21.5 h × 1 000 = 46.5116.
+    const k = unitKpi(gpu1);
+    near(k.reliability, 0.896528);
+    near(k.capacity_factor, 0.744934);
+    assert.equal(k.starts, 3);
+    assert.equal(k.failed_starts, 1);
+    assert.equal(k.trips, 1);
+    near(k.trips_per_1000h, 46.5116, 1e-4);
+    assert.equal(k.period_h, 24);
+    assert.equal(k.unknown_h, 0);
+  });
+
+  it('a silence neither lowers nor raises КИУМ and reliability: its hours are left out and reported apart', () => {
+    // 24 h less 4 unknown = 20 h; КИУМ = 18 000 / (1 000 × 20) = 0.9; no forced hours → reliability 1;
+    // nodata → run is no start; no trips in 20 service hours → 0 per 1 000 h.
+    const k = unitKpi(gpu2);
+    assert.equal(k.period_h, 20);
+    assert.equal(k.unknown_h, 4);
+    near(k.capacity_factor, 0.9, 1e-12);
+    assert.equal(k.reliability, 1);
+    assert.equal(k.starts, 0);
+    assert.equal(k.trips_per_1000h, 0);
+  });
+
+  it('the site from sums, not from an average of the units', () => {
+    // КИУМ = (60 000 + 18 000) / (80 544 + 20 000) = 0.775780; reliability = 1 − 2.483333 / (24 + 20) = 0.943561;
+    // trips 1 in 41.5 service hours = 24.0964 per 1 000 h; starts 3, failed 1.
+    const k = siteKpi([gpu1, gpu2]);
+    near(k.capacity_factor, 0.775780);
+    near(k.reliability, 0.943561);
+    near(k.trips_per_1000h, 24.0964, 1e-4);
+    assert.equal(k.starts, 3);
+    assert.equal(k.failed_starts, 1);
+    assert.equal(k.trips, 1);
+    assert.equal(k.period_h, 44);
+    assert.equal(k.unknown_h, 4);
+  });
+
+  it('a period that begins inside a stop counts only the stop hours within it', () => {
+    // [07:00, 24:00): forced 1 h of the fault + 10 + 19 min = 1.483333 h of 17 h → reliability 0.912745;
+    // the 06:00 trip and the 00:00 start are before it: starts 2 (08:10, 08:30), trips 0.
+    const win = { from: at('07:00'), to: DAY.to };
+    const k = unitKpi(input('gpu1', 3356, gpu1Changes, gpu1Events, 50_000, 15.5, 1, win));
+    assert.equal(k.period_h, 17);
+    near(k.reliability, 0.912745);
+    assert.equal(k.starts, 2);
+    assert.equal(k.trips, 0);
+    // КИУМ = 50 000 / (3 356 × 17 = 57 052) = 0.876393
+    near(k.capacity_factor, 0.876393);
+  });
+
+  it('a period with no known hours has no КИУМ, reliability or trip rate (not 0, not 100 %)', () => {
+    const k = unitKpi({ unit: 'gpu3', rated_kw: 1000, seen_h: 5, unknown_h: 5, forced_h: 0, service_h: 0, kwh: 0, starts: 0, failed_starts: 0, trips: 0 });
+    assert.equal(k.capacity_factor, null);
+    assert.equal(k.reliability, null);
+    assert.equal(k.trips_per_1000h, null);
+  });
+
+  describe('failed starts', () => {
+    const steps = (changes: StateChange[]): StateStep[] => changes.map((c, i) => ({ ...c, ...(changes[i + 1] ? { next: { since: changes[i + 1].since, state: changes[i + 1].state } } : {}) }));
+
+    it('only starts that fell back to stop or fault are judged, within the start time or until they fell back', () => {
+      // 00:00 ran on to the 06:00 trip: fell back to fault, window [00:00, 00:02]; 08:10 fell back at 08:11:
+      // window [08:10, 08:11]; 08:30 still runs: not judged.
+      assert.deepEqual(fellBack(steps(gpu1Changes), 120), [
+        { unit: 'gpu1', since: at('00:00'), until: at('00:02'), quick: false },
+        { unit: 'gpu1', since: at('08:10'), until: at('08:11'), quick: true },
+      ]);
+    });
+
+    it('the breaker closed or power above 5 % of rated within the window proves the start', () => {
+      // 5 % of 3 356 kW = 167.8 kW
+      const slow = { quick: false };
+      assert.equal(startFailed(slow, [{ signal: 'breaker', value: 0 }, { signal: 'p_kw', value: 0 }], 3356), true);
+      assert.equal(startFailed(slow, [{ signal: 'breaker', value: 1 }], 3356), false);
+      assert.equal(startFailed(slow, [{ signal: 'p_kw', value: 200 }], 3356), false);
+      assert.equal(startFailed(slow, [{ signal: 'p_kw', value: 150 }], 3356), true);
+      // neither signal reported: only the running flag tells — fell back within the start time = failed,
+      // ran longer (6 h, then tripped) = a start that succeeded
+      assert.equal(startFailed({ quick: true }, [], 3356), true);
+      assert.equal(startFailed(slow, [], 3356), false);
+    });
+  });
+});
