@@ -62,6 +62,7 @@ export function validateUnit(u: Partial<UnitConfig>): string[] {
   }
   if (!(Number(u.timeout_s) > 0)) errors.push('timeout_s: таймаут связи должен быть > 0 с (timeout must be > 0 s)');
   if (!(Number(u.debounce_s) >= 0)) errors.push('debounce_s: не может быть отрицательным (debounce must be ≥ 0 s)');
+  if (u.start_s !== undefined && !(Number(u.start_s) > 0)) errors.push('start_s: время пуска должно быть > 0 с, по умолчанию 120 (start time must be > 0 s)');
   return errors;
 }
 
@@ -84,6 +85,8 @@ export interface UnitFields {
   gasMeter: boolean;
   timeout: string;
   debounce: string;
+  /** absent in flows saved before it: the default */
+  startS?: string;
 }
 
 /** A number typed into a form: empty → the default, "9,5" → 9.5, "1 500 000" → 1500000, anything else unparsable → NaN. */
@@ -115,5 +118,6 @@ export function unitFromFields(c: UnitFields): UnitConfig {
     gas_meter: Boolean(c.gasMeter),
     timeout_s: num(c.timeout, UNIT_DEFAULTS.timeout_s),
     debounce_s: num(c.debounce, UNIT_DEFAULTS.debounce_s),
+    start_s: num(c.startS, UNIT_DEFAULTS.start_s),
   };
 }
