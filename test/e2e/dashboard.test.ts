@@ -247,6 +247,10 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
         const shot = path.join(OUTPUT_DIR, 'e2e-director-1920.png');
         await page.screenshot({ path: shot });
         console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+        // block 3 alone, to read its КИУМ and reliability line
+        const block3 = path.join(OUTPUT_DIR, 'e2e-director-block3.png');
+        await page.locator('.nrdb-ui-group', { has: page.getByTestId('acc-overview') }).screenshot({ path: block3 });
+        console.log(`      screenshot: ${path.relative(ROOT, block3)}`);
       },
       { width: 1920, height: 1080 },
     );

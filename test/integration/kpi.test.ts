@@ -1,6 +1,6 @@
 /**
  * GET /api/v1/kpi on PGlite and (with TEST_DATABASE_URL) PostgreSQL, from hand-made rows: the
- * scripted day of test/unit/kpi.test.ts stored as state changes, downtime events, hourly rollup
+ * scripted day of test/support/kpi-day.ts stored as state changes, downtime events, hourly rollup
  * rows and the breaker samples of the starts.
  */
 import assert from 'node:assert/strict';
@@ -9,12 +9,11 @@ import { migrate } from '../../lib/store/schema';
 import { insertSamples, insertStateChanges, SampleRows } from '../../lib/store/samples';
 import { SiteModel } from '../../lib/site';
 import { apiRoutes } from '../../lib/api/routes';
-import { StateChange } from '../../lib/state';
 import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
 import { testUnit } from '../support/units';
+import { EVENTS, GPU1_CHANGES, GPU2_CHANGES, at } from '../support/kpi-day';
 
 const TZ = 'Asia/Yekaterinburg';
-const at = (hhmm: string) => Date.parse(`2026-11-26T${hhmm}:00+05:00`);
 const NOW = Date.parse('2026-11-28T12:00:00+05:00');
 const near = (actual: unknown, expected: number, tol = 1e-5) => assert.ok(typeof actual === 'number' && Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
 
@@ -27,26 +26,10 @@ function site(): SiteModel {
 
 async function seed(db: Db): Promise<void> {
   await migrate(db);
-  const changes: StateChange[] = [
-    { unit: 'gpu1', since: at('00:00'), state: 'run', prev: 'stop' },
-    { unit: 'gpu1', since: at('06:00'), state: 'fault', prev: 'run' },
-    { unit: 'gpu1', since: at('08:00'), state: 'stop', prev: 'fault' },
-    { unit: 'gpu1', since: at('08:10'), state: 'run', prev: 'stop' },
-    { unit: 'gpu1', since: at('08:11'), state: 'stop', prev: 'run' },
-    { unit: 'gpu1', since: at('08:30'), state: 'run', prev: 'stop' },
-    { unit: 'gpu2', since: at('00:00'), state: 'run' },
-    { unit: 'gpu2', since: at('10:00'), state: 'nodata', prev: 'run' },
-    { unit: 'gpu2', since: at('14:00'), state: 'run', prev: 'nodata' },
-  ];
-  await insertStateChanges(db, changes);
+  await insertStateChanges(db, [...GPU1_CHANGES, { unit: 'gpu2', since: at('00:00'), state: 'run' }, ...GPU2_CHANGES]);
   const iso = (ms: number) => new Date(ms).toISOString();
-  for (const [unit, state, start, end, category] of [
-    ['gpu1', 'fault', at('06:00'), at('08:00'), 'forced'],
-    ['gpu1', 'stop', at('08:00'), at('08:10'), 'unplanned'],
-    ['gpu1', 'stop', at('08:11'), at('08:30'), 'unplanned'],
-    ['gpu2', 'nodata', at('10:00'), at('14:00'), 'nodata'],
-  ] as const) {
-    await db.query('insert into downtime_events (unit, state, start_ts, end_ts, category) values ($1, $2, $3, $4, $5)', [unit, state, iso(start), iso(end), category]);
+  for (const e of EVENTS) {
+    await db.query('insert into downtime_events (unit, state, start_ts, end_ts, category) values ($1, $2, $3, $4, $5)', [e.unit, e.state, iso(e.start), iso(e.end), e.category]);
   }
   // The rollup of the day in one row per unit (the report only sums them): gpu1 60 000 kWh in 21.5 h, gpu2 18 000 kWh in 20 h.
   for (const [unit, kwh, service] of [['gpu1', 60_000, 21.5], ['gpu2', 18_000, 20]] as const) {

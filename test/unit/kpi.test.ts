@@ -1,44 +1,16 @@
-/**
- * The O&M KPIs (lib/kpi.ts) on a scripted day of two gensets, worked by hand.
- *
- * gpu1 (3 356 kW), 26 Nov 2026 local (+05:00): runs 00:00–06:00 (started from stop at 00:00), trips
- * at 06:00 and stands in fault 2 h (forced, untagged), stops 08:00–08:10 (untagged: unplanned),
- * tries to start at 08:10 and falls back to stop at 08:11 without the breaker closing, stands to
- * 08:30 (unplanned), starts at 08:30 with the breaker closed at 08:31 and runs to 24:00.
- * 60 000 kWh, 21.5 service hours.
- * gpu2 (1 000 kW): runs all day but is silent 10:00–14:00 («нет данных»); 18 000 kWh, 20 service hours.
- */
+/** The O&M KPIs (lib/kpi.ts) on the scripted day of test/support/kpi-day.ts, worked by hand. */
 import assert from 'node:assert/strict';
 import { StateChange } from '../../lib/state';
-import { Category } from '../../lib/downtime';
 import { KpiInput, StateStep, countChanges, fellBack, hoursOf, siteKpi, startFailed, unitKpi } from '../../lib/kpi';
+import { DAY, EVENTS, GPU1_CHANGES, GPU2_CHANGES, at } from '../support/kpi-day';
 
-const at = (hhmm: string) => Date.parse(`2026-11-26T${hhmm}:00+05:00`);
-const DAY = { from: at('00:00'), to: Date.parse('2026-11-27T00:00:00+05:00') };
 const near = (actual: number | null, expected: number, tol = 1e-6) => assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
+const gpu1Changes = GPU1_CHANGES;
+const gpu1Events = EVENTS.filter((e) => e.unit === 'gpu1');
+const gpu2Events = EVENTS.filter((e) => e.unit === 'gpu2');
+const gpu2Changes = GPU2_CHANGES;
 
-const gpu1Changes: StateChange[] = [
-  { unit: 'gpu1', since: at('00:00'), state: 'run', prev: 'stop' },
-  { unit: 'gpu1', since: at('06:00'), state: 'fault', prev: 'run' },
-  { unit: 'gpu1', since: at('08:00'), state: 'stop', prev: 'fault' },
-  { unit: 'gpu1', since: at('08:10'), state: 'run', prev: 'stop' },
-  { unit: 'gpu1', since: at('08:11'), state: 'stop', prev: 'run' },
-  { unit: 'gpu1', since: at('08:30'), state: 'run', prev: 'stop' },
-];
-/** The downtime events the journal holds for gpu1 (none tagged: fault → forced, stop → unplanned). */
-const gpu1Events: { start: number; end?: number; category: Category }[] = [
-  { start: at('06:00'), end: at('08:00'), category: 'forced' },
-  { start: at('08:00'), end: at('08:10'), category: 'unplanned' },
-  { start: at('08:11'), end: at('08:30'), category: 'unplanned' },
-];
-const gpu2Changes: StateChange[] = [
-  { unit: 'gpu2', since: at('10:00'), state: 'nodata', prev: 'run' },
-  // back from a silence running: not a start (nobody saw it stop)
-  { unit: 'gpu2', since: at('14:00'), state: 'run', prev: 'nodata' },
-];
-const gpu2Events = [{ start: at('10:00'), end: at('14:00'), category: 'nodata' as Category }];
-
-function input(unit: string, rated_kw: number, changes: StateChange[], events: typeof gpu1Events, kwh: number, service_h: number, failed_starts: number, win = DAY): KpiInput {
+function input(unit: string, rated_kw: number, changes: StateChange[], events: typeof EVENTS, kwh: number, service_h: number, failed_starts: number, win = DAY): KpiInput {
   return { unit, rated_kw, ...hoursOf(events, win.from, win.to), kwh, service_h, ...countChanges(changes, win.from, win.to), failed_starts };
 }
 
