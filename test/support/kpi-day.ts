@@ -5,6 +5,7 @@
  * breaker closing, stands to 08:30 (unplanned), starts at 08:30 and runs to 24:00; 60 000 kWh, 21.5 service h.
  * gpu2 (1 000 kW) runs all day but is silent 10:00–14:00 («нет данных»); 18 000 kWh, 20 service h.
  */
+import assert from 'node:assert/strict';
 import { StateChange } from '../../lib/state';
 import { Category } from '../../lib/downtime';
 
@@ -39,3 +40,19 @@ export const EVENTS: DayEvent[] = [
   { unit: 'gpu1', state: 'stop', start: at('08:11'), end: at('08:30'), category: 'unplanned' },
   { unit: 'gpu2', state: 'nodata', start: at('10:00'), end: at('14:00'), category: 'nodata' },
 ];
+
+/**
+ * gpu1's figures for the whole day, by hand: forced outage = fault 2 h + untagged stops 10 + 19 min =
+ * 2.483333 h; reliability = 1 − 2.483333 / 24 = 0.896528; КИУМ = 60 000 / (3 356 × 24 = 80 544) = 0.744934;
+ * starts 00:00, 08:10, 08:30 (from stop) = 3, of which 08:10 failed (breaker open, 0 kW, back to stop in a
+ * minute); trips: 06:00 (run → fault) = 1 → 1 / 21.5 h × 1 000 = 46.5116 per 1 000 h.
+ */
+export const GPU1_DAY = { capacity_factor: 0.744934, reliability: 0.896528, starts: 3, failed_starts: 1, trips: 1, trips_per_1000h: 46.5116, period_h: 24, unknown_h: 0 };
+
+/** Each figure of `expected` in `actual`, counts exactly, fractions to 1e-4 relative. */
+export function assertFigures(actual: object, expected: Record<string, number>): void {
+  for (const [k, v] of Object.entries(expected)) {
+    const a = (actual as Record<string, unknown>)[k];
+    assert.ok(typeof a === 'number' && Math.abs(a - v) <= Math.max(1e-6, Math.abs(v) * 1e-4), `${k}: ${a} ≠ ${v}`);
+  }
+}
