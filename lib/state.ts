@@ -35,7 +35,7 @@ export interface StateRules {
 }
 
 /** run when p_kw exceeds this share of rated kW and the unit sends no running flag */
-const RUN_POWER_SHARE = 0.05;
+export const RUN_POWER_SHARE = 0.05;
 
 /**
  * The state a single sample shows (DESIGN.md "Domain rules"): fault wins over running;

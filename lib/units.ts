@@ -22,6 +22,8 @@ export interface UnitConfig {
   timeout_s: number;
   /** a state change must hold this long (s) to count */
   debounce_s: number;
+  /** a start must close the breaker or take load within this long (s), else falling back makes it a failed start; default 120 */
+  start_s?: number;
 }
 
 /** 1 Nm³ at 0 °C is 1.0732 m³ at 20 °C (both at 101.325 kPa): T ratio 293.15 / 273.15. */
@@ -39,6 +41,7 @@ export const UNIT_DEFAULTS = {
   timeout_s: 60,
   debounce_s: 10,
   plan_load_factor: 0.8,
+  start_s: 120,
 } as const;
 
 const UNIT_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -59,6 +62,7 @@ export function validateUnit(u: Partial<UnitConfig>): string[] {
   }
   if (!(Number(u.timeout_s) > 0)) errors.push('timeout_s: таймаут связи должен быть > 0 с (timeout must be > 0 s)');
   if (!(Number(u.debounce_s) >= 0)) errors.push('debounce_s: не может быть отрицательным (debounce must be ≥ 0 s)');
+  if (u.start_s !== undefined && !(Number(u.start_s) > 0)) errors.push('start_s: время пуска должно быть > 0 с, по умолчанию 120 (start time must be > 0 s)');
   return errors;
 }
 
@@ -81,6 +85,8 @@ export interface UnitFields {
   gasMeter: boolean;
   timeout: string;
   debounce: string;
+  /** absent in flows saved before it: the default */
+  startS?: string;
 }
 
 /** A number typed into a form: empty → the default, "9,5" → 9.5, "1 500 000" → 1500000, anything else unparsable → NaN. */
@@ -112,5 +118,6 @@ export function unitFromFields(c: UnitFields): UnitConfig {
     gas_meter: Boolean(c.gasMeter),
     timeout_s: num(c.timeout, UNIT_DEFAULTS.timeout_s),
     debounce_s: num(c.debounce, UNIT_DEFAULTS.debounce_s),
+    start_s: num(c.startS, UNIT_DEFAULTS.start_s),
   };
 }

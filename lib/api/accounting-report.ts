@@ -11,6 +11,7 @@ import { Category, UNKNOWN_CATEGORY, plannedKwOf } from '../downtime';
 import { GasSource, HOUR_MS, OVERBURN_LIMIT, overburn, specific } from '../accounting';
 import { NOT_AGAINST_AVAILABILITY, OeeInput, overlapHours, siteOee, unitOee } from '../oee';
 import { pendingRollups } from '../store/rollup-pending';
+import { categoryHours } from '../kpi';
 
 export type Step = 'day' | 'month';
 
@@ -254,39 +255,53 @@ function mapSpecific(s: { m3_per_kwh: number | null; efficiency: number | null }
   return { m3_per_kwh: s.m3_per_kwh === null ? null : round(s.m3_per_kwh, 5), efficiency: s.efficiency === null ? null : round(s.efficiency, 5) };
 }
 
-/** GET /api/v1/oee: per genset and for the site, over [from, min(to, now)). */
-export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, requestedTo: number, now: number) {
+/**
+ * The part of a requested period a report holds units to: whole hours, from the twin's first
+ * accounted hour (nothing is owed before it) up to now. `to` is the whole-hour end asked for.
+ */
+export async function seenPeriod(db: Db, requestedFrom: number, requestedTo: number, now: number): Promise<{ from: number; to: number; seenFrom: number; until: number }> {
   const { from, to } = wholeHours(requestedFrom, requestedTo);
   const until = Math.max(from, Math.min(to, now));
   const seenFrom = Math.min(until, Math.max(from, (await firstAccountedHour(db)) ?? until));
+  return { from, to, seenFrom, until };
+}
+
+/** Each unit's kWh and service hours from the hourly rollup over [from, to). */
+export async function unitTotals(db: Db, from: number, to: number): Promise<Map<string, { kwh: number; service_h: number }>> {
+  const rows = await db.query<{ unit: string; kwh: number; service_h: number }>(
+    'select unit, sum(kwh) as kwh, sum(service_h) as service_h from unit_hourly where hour >= $1 and hour < $2 group by unit',
+    [new Date(from).toISOString(), new Date(to).toISOString()],
+  );
+  return new Map(rows.map((r) => [r.unit, { kwh: Number(r.kwh), service_h: Number(r.service_h) }]));
+}
+
+/** GET /api/v1/oee: per genset and for the site, over [from, min(to, now)). */
+export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, requestedTo: number, now: number) {
+  const { from, to, seenFrom, until } = await seenPeriod(db, requestedFrom, requestedTo, now);
   const gensets = site.unitList().filter((u) => u.kind === 'gpu');
   const [sums, events, pending] = await Promise.all([
-    db.query<{ unit: string; kwh: number; service_h: number }>(
-      'select unit, sum(kwh) as kwh, sum(service_h) as service_h from unit_hourly where hour >= $1 and hour < $2 group by unit',
-      [new Date(from).toISOString(), new Date(until).toISOString()],
-    ),
+    unitTotals(db, from, until),
     listEvents(db, from, until),
     pendingRollups(db, gensets.map((u) => u.unit), from, until),
   ]);
   // Hours of a unit's events whose category passes `which`, within the seen part of the period.
-  const eventHours = (unit: string, which: (c: Category) => boolean) =>
-    events.filter((e) => e.unit === unit && which(e.category)).reduce((a, e) => a + overlapHours(e.start, e.end ?? until, seenFrom, until), 0);
+  const eventHours = (unit: string, which: (c: Category) => boolean) => categoryHours(events.filter((e) => e.unit === unit), which, seenFrom, until);
   const inputs: OeeInput[] = gensets.map((u) => {
-    const s = sums.find((x) => x.unit === u.unit);
+    const s = sums.get(u.unit);
     return {
       unit: u.unit,
       period_h: (until - seenFrom) / 3_600_000,
       excused_h: eventHours(u.unit, (c) => NOT_AGAINST_AVAILABILITY.has(c)),
       unknown_h: eventHours(u.unit, (c) => c === UNKNOWN_CATEGORY),
-      service_h: Number(s?.service_h ?? 0),
-      kwh: Number(s?.kwh ?? 0),
+      service_h: s?.service_h ?? 0,
+      kwh: s?.kwh ?? 0,
       rated_kw: u.rated_kw,
     };
   });
   const shape = (o: ReturnType<typeof unitOee>) => ({
     availability: o.availability === null ? null : round(o.availability, 5),
     performance: o.performance === null ? null : round(o.performance, 5),
-    quality: round(o.quality, 5),
+    quality: o.quality === null ? null : round(o.quality, 5),
     oee: o.oee === null ? null : round(o.oee, 5),
   });
   return {

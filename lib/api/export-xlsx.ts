@@ -11,6 +11,7 @@ import { downtimeReport } from './downtime-report';
 import { accountingReport, oeeReport, PeriodGasSource, GasShares } from './accounting-report';
 import { maintenanceReport } from './maintenance-report';
 import { monthEconomics } from './economics-report';
+import { kpiReport } from './kpi-routes';
 
 interface Column {
   header: string;
@@ -62,11 +63,12 @@ function wallClock(iso: string | null | undefined, tz: string): Date | null {
 
 export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: number, now: number): Promise<Buffer> {
   const tz = site.tz;
-  const [downtime, accounting, oee, maintenance] = await Promise.all([
+  const [downtime, accounting, oee, maintenance, kpi] = await Promise.all([
     downtimeReport(db, site, from, to, undefined, now),
     accountingReport(db, site, from, to, 'day', undefined, now),
     oeeReport(db, site, from, to, now),
     maintenanceReport(db, site, now),
+    kpiReport(db, site, from, to, now),
   ]);
   const economics = [];
   for (const m of localMonths(from, to, tz)) economics.push(await monthEconomics(db, site, m, now));
@@ -149,6 +151,25 @@ export async function exportWorkbook(db: Db, site: SiteModel, from: number, to: 
     ],
     accounting.rows.map((r) => ({ ...r, gas_source: gasSourceText(r.gas_source, r.gas_sources) })),
     [{ name: 'Итого', kwh: accounting.totals.kwh, kwh_plan: accounting.totals.kwh_plan, kwh_gap: accounting.totals.kwh_gap, gas_m3: accounting.totals.gas_m3, m3_per_kwh: accounting.totals.m3_per_kwh, efficiency: accounting.totals.efficiency }],
+  );
+
+  addSheet(
+    wb,
+    'Показатели ТОиР',
+    [
+      { header: 'Агрегат', key: 'name', width: 14 },
+      { header: 'КИУМ', key: 'capacity_factor', numFmt: FRACTION_PCT },
+      { header: 'Надёжность', key: 'reliability', numFmt: FRACTION_PCT },
+      { header: 'Пусков', key: 'starts' },
+      { header: 'Неудачных пусков', key: 'failed_starts' },
+      { header: 'Отказов', key: 'trips' },
+      { header: 'Отказов на 1 000 ч работы', key: 'trips_per_1000h', numFmt: '0.0' },
+      { header: 'В работе, ч', key: 'service_h', numFmt: '0.00' },
+      { header: 'Часы периода', key: 'period_h', numFmt: '0.00' },
+      { header: 'Нет данных, ч', key: 'unknown_h', numFmt: '0.00' },
+    ],
+    kpi.units,
+    [{ name: 'Станция', ...kpi.site }],
   );
 
   addSheet(

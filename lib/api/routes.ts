@@ -20,6 +20,7 @@ import { parsePeriod, parseUnit, ApiError, isRealDate, ownEntry, parseId, parseT
 import { parsePlanCsv, planRejection, planTemplate, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
 import { alertRoutes } from './alert-routes';
+import { kpiRoutes } from './kpi-routes';
 import type { Role } from '../runtime/auth';
 
 export interface ApiRequest {
@@ -246,5 +247,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     },
     ...maintenanceRoutes(ctx),
     ...alertRoutes(ctx),
+    ...kpiRoutes(ctx),
   ];
 }

@@ -237,6 +237,9 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
         assert.match(norm(await text('acc-ov-kwh')), kwh);
         assert.match(norm(await text('acc-ov-gas')), /^(\d{1,3}( \d{3})* м³|\d{1,3}( \d{3})*,\d тыс\. м³)$/);
         assert.match(norm(await text('acc-ov-oee')), /^\d+,\d %$/);
+        // the site's КИУМ and reliability of the O&M contract (GET /api/v1/kpi)
+        assert.match(norm(await text('acc-ov-cf')), /^\d+,\d %$/);
+        assert.match(norm(await text('acc-ov-reliability')), /^\d+,\d %$/);
         assert.equal(await page.locator('[data-testid=mnt-ov-unit]').count(), 4, 'a line per genset with a program');
         assert.match(norm(await text('eco-ov-total')), /^\d+,\d{2} ₽\/кВт·ч$/);
         assert.equal(await page.locator('[data-testid=eco-ov-item]').count(), 5, 'gas, depreciation, parts, payroll, other');
@@ -247,6 +250,10 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
         const shot = path.join(OUTPUT_DIR, 'e2e-director-1920.png');
         await page.screenshot({ path: shot });
         console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+        // block 3 alone, to read its КИУМ and reliability line
+        const block3 = path.join(OUTPUT_DIR, 'e2e-director-block3.png');
+        await page.locator('.nrdb-ui-group', { has: page.getByTestId('acc-overview') }).screenshot({ path: block3 });
+        console.log(`      screenshot: ${path.relative(ROOT, block3)}`);
       },
       { width: 1920, height: 1080 },
     );
@@ -420,6 +427,9 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       assert.ok(api.rows.some((r: any) => r.unit === 'gpu1' && r.kwh > 0), 'the API agrees gpu1 produced');
       assert.match((await page.getByTestId('acc-site').textContent()) ?? '', /Станция/);
       assert.match((await page.getByTestId('acc-site-oee').textContent())?.trim() ?? '', /^\d+,\d$/, 'site OEE in % with a decimal comma');
+      // the O&M KPIs: a row per genset and the site's sums
+      assert.deepEqual(await page.locator('[data-testid=acc-kpi-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit'))), ['gpu1', 'gpu2', 'gpu3', 'gpu4']);
+      assert.match((await page.getByTestId('acc-kpi-site').textContent()) ?? '', /Станция\s*\d+,\d/);
       assert.equal(await page.getByTestId('acc-chart').locator('text').filter({ hasText: /^\d+$/ }).count() >= 28, true, 'a day axis for the month');
       fs.mkdirSync(OUTPUT_DIR, { recursive: true });
       const shot = path.join(OUTPUT_DIR, 'e2e-accounting.png');

@@ -97,7 +97,8 @@ describe('integration: a dirty day through MQTT gives the clean day\'s figures',
     }, 120_000, 'the rollup');
     const oee = (await api().get('/api/v1/oee').query(period).expect(200)).body;
     const downtime = (await api().get('/api/v1/downtime').query(period).expect(200)).body;
-    return { accounting, oee, downtime };
+    const kpi = (await api().get('/api/v1/kpi').query(period).expect(200)).body;
+    return { accounting, oee, downtime, kpi };
   }
 
   it('kWh, gas, service hours, OEE and the journal', async () => {
@@ -117,5 +118,9 @@ describe('integration: a dirty day through MQTT gives the clean day\'s figures',
     for (const u of d.oee.units) assert.equal(u.availability, 1, JSON.stringify(u));
     assert.deepEqual(d.downtime.events, []);
     assert.deepEqual(c.downtime.events, []);
+    // The O&M KPIs do not move with dirty data: the same КИУМ, reliability 1, no unknown hours, the same starts and trips.
+    const kpi = (r: any) => r.kpi.units.map((u: any) => ({ unit: u.unit, cf: Math.round(u.capacity_factor * 1e4), reliability: u.reliability, starts: u.starts, failed: u.failed_starts, trips: u.trips, unknown_h: u.unknown_h }));
+    assert.deepEqual(kpi(d), kpi(c));
+    for (const u of d.kpi.units) assert.deepEqual([u.reliability, u.unknown_h, u.trips], [1, 0, 0], JSON.stringify(u));
   });
 });

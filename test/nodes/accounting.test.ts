@@ -73,7 +73,7 @@ describe('twin-accounting and twin-gas nodes', function () {
     assert.match(res.headers['content-disposition'], /energy-twin_t1_2026-11-26_2026-11-26\.xlsx/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body);
-    assert.deepEqual(wb.worksheets.map((w) => w.name), ['Парк', 'Простои', 'Учёт', 'ТО', 'Экономика']);
+    assert.deepEqual(wb.worksheets.map((w) => w.name), ['Парк', 'Простои', 'Учёт', 'Показатели ТОиР', 'ТО', 'Экономика']);
     const sheet = wb.getWorksheet('Учёт')!;
     assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), ['ГПУ', 'Сутки', 'Факт, кВт·ч']);
     // The last row holds the totals, as numbers equal to the API's.

@@ -12,12 +12,15 @@ describe('OEE (GADS terms)', () => {
 
   it('a day with a planned outage and a forced one', () => {
     // availability = 18 / (24 − 4) = 0.9 (the forced 2 h count against it, the planned 4 h do not);
-    // performance = 45 162 / (18 × 3 356 = 60 408) = 0.747616; quality 1; OEE = 0.9 × 0.747616 = 0.672854.
+    // performance = 45 162 / (18 × 3 356 = 60 408) = 0.747616; quality not measured (null):
+    // OEE = 0.9 × 0.747616 = 0.672854.
     const o = unitOee(gpu1);
     near(o.availability, 0.9, 1e-12);
     near(o.performance, 0.747616, 1e-6);
-    assert.equal(o.quality, 1);
+    assert.equal(o.quality, null);
     near(o.oee, 0.672854, 1e-6);
+    // A configured quality of 0.98 scales it: 0.672854 × 0.98 = 0.659397.
+    near(unitOee({ ...gpu1, quality: 0.98 }).oee, 0.659397, 1e-6);
   });
 
   it('the site from summed hours and kWh, not the average of the units', () => {
@@ -71,7 +74,7 @@ describe('OEE (GADS terms)', () => {
     assert.equal(idle.availability, 0);
     assert.equal(idle.performance, 0);
     assert.equal(idle.oee, 0);
-    assert.equal(idle.quality, 1);
+    assert.equal(idle.quality, null);
   });
 
   it('the site leaves unknown hours out and counts an idle unit\'s owed hours', () => {
@@ -83,6 +86,6 @@ describe('OEE (GADS terms)', () => {
     near(o.performance, 1, 1e-12);
     near(o.oee, 20 / 45, 1e-12);
     // A site where nothing ran but hours were owed: 0 on all three.
-    assert.deepEqual(siteOee([idle]), { availability: 0, performance: 0, quality: 1, oee: 0 });
+    assert.deepEqual(siteOee([idle]), { availability: 0, performance: 0, quality: null, oee: 0 });
   });
 });

@@ -44,7 +44,11 @@ describe('units: unitFromFields + validateUnit', () => {
     assert.deepEqual(u.passport, JMS620_PASSPORT);
     assert.equal(u.timeout_s, 60);
     assert.equal(u.debounce_s, 10);
+    // a flow saved before the start time existed has none: 120 s
+    assert.equal(u.start_s, 120);
     assert.deepEqual(validateUnit(u), []);
+    assert.equal(unitFromFields({ ...JMS_FIELDS, startS: '90' }).start_s, 90);
+    assert.equal(validateUnit(unitFromFields({ ...JMS_FIELDS, startS: '0' })).length, 1); // 0 s: no start could succeed
   });
 
   it('blank passport rows are left out; a UPG has no rating, passport or LHV', () => {
