@@ -182,7 +182,7 @@ export interface LoginEvent {
 }
 
 export class Authenticator {
-  private known = new Map<string, { role: Role; until: number }>();
+  private known = new Map<string, { username: string; hash: string; role: Role; until: number }>();
   private wrong = new Map<string, number>();
   private users: User[] = [];
   private disabled = new Set<string>();
@@ -196,11 +196,18 @@ export class Authenticator {
     this.setUsers(users);
   }
 
-  /** The logins changed (users.json, by the admin): applies at once; remembered answers are forgotten. */
+  /**
+   * The logins changed (users.json, by the admin): applies at once. A remembered right answer stays
+   * only while its login is enabled with the same password and role (the others' sessions go on, not
+   * counted as new logins); wrong ones are forgotten (a reset may have made one right).
+   */
   setUsers(users: Login[]): void {
     this.users = users.filter(isHttp).filter((u) => !u.disabled);
     this.disabled = new Set(users.filter((u) => u.disabled).map((u) => u.username));
-    this.known.clear();
+    for (const [key, k] of this.known) {
+      const u = this.users.find((x) => x.username === k.username);
+      if (!u || u.hash !== k.hash || u.role !== k.role) this.known.delete(key);
+    }
     this.wrong.clear();
   }
 
@@ -227,7 +234,7 @@ export class Authenticator {
       return undefined;
     }
     if (this.known.size > 1000) this.known.clear();
-    this.known.set(key, { role: user.role, until: now + this.ttlMs });
+    this.known.set(key, { username, hash: user.hash, role: user.role, until: now + this.ttlMs });
     this.onLogin?.({ username, ok: true, address });
     return user.role;
   }

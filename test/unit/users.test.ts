@@ -72,7 +72,7 @@ describe('users: the store of named users', function () {
   });
 
   it('tells the audit of each login checked: a right one once per remembered answer, each new wrong one', async () => {
-    const { auth } = setup();
+    const { auth, store } = setup();
     const seen: LoginEvent[] = [];
     auth.onLogin = (e) => seen.push(e);
     await auth.check('operator', 'operator-pass-1', '127.0.0.5');
@@ -80,6 +80,9 @@ describe('users: the store of named users', function () {
     await auth.check('operator', 'bad-guess-1', '127.0.0.5');
     await auth.check('operator', 'bad-guess-1', '127.0.0.5'); // the same stale password: not a new guess
     await auth.check('nobody', 'whatever-1', '127.0.0.5');
+    // another user created: the operator's session goes on, not a new login
+    await store.create({ login: 'sidorov', name: 'Сидоров С. С.', role: 'operator' });
+    await auth.check('operator', 'operator-pass-1', '127.0.0.5');
     assert.deepEqual(seen, [
       { username: 'operator', ok: true, address: '127.0.0.5' },
       { username: 'operator', ok: false, address: '127.0.0.5', why: 'password' },
