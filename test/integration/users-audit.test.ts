@@ -142,6 +142,9 @@ describe('named users and the audit trail against the running app', function () 
     assert.equal(entry!.target, 'full');
     assert.equal(entry!.address, '127.0.0.44');
     assert.deepEqual([entry!.after.added, entry!.after.changed, entry!.after.removed], [0, 0, 0]);
+    // disabled, the admin's editor session ends at its next request
+    await call(app, { method: 'POST', path: '/api/v1/users/chief/disable', login: admin, headers: JSON_TYPE, body: '{}' });
+    assert.equal((await call(app, { path: '/admin/flows', headers: editor })).status, 401);
   });
 
   it('the database refuses to change or delete an entry', async () => {
