@@ -143,7 +143,7 @@ export function passwordsShown(dataDir: string): void {
 /** Error for a login name that is not one of ours (Russian + English, with the first-start ones). */
 export function unknownLogin(username: string): Error {
   const names = LOGINS.map((l) => l.username).join(', ');
-  return new Error(`нет логина «${username}»: есть ${names} / no login "${username}": valid logins are ${names}`);
+  return new Error(`нет логина «${username}»: есть ${names} и созданные на странице «Пользователи» / no login "${username}": valid logins are ${names} and those created on the users page`);
 }
 
 /**

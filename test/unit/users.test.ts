@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadUsers, Authenticator, LoginEvent } from '../../lib/runtime/auth';
+import { loadUsers, Authenticator, LoginEvent, setPassword } from '../../lib/runtime/auth';
 import { UserStore } from '../../lib/runtime/users';
 
 const ENV = { TWIN_ADMIN_PASSWORD: 'admin-pass-1', TWIN_OPERATOR_PASSWORD: 'operator-pass-1', TWIN_VIEWER_PASSWORD: 'director-pass-1', TWIN_GATEWAY_PASSWORD: 'gateway-pass-1' };
@@ -53,6 +53,15 @@ describe('users: the store of named users', function () {
     await assert.rejects(store.changeOwn('petrova', reset.password, 'short'), (e: Error & { status?: number }) => e.status === 400);
     await store.changeOwn('petrova', reset.password, 'new-password-1');
     assert.equal(await auth.check('petrova', 'new-password-1'), 'viewer');
+  });
+
+  it('npm run passwd sets a named user\'s password too, keeping its name and role', async () => {
+    const { dir, store } = setup();
+    await store.create({ login: 'sidorov', name: 'Сидоров С. С.', role: 'director' });
+    setPassword(dir, 'sidorov', 'sidorov-pass-9');
+    const auth = new Authenticator(loadUsers(dir, ENV).users);
+    assert.equal(await auth.check('sidorov', 'sidorov-pass-9'), 'viewer');
+    assert.equal(store.get('sidorov')?.name, 'Сидоров С. С.');
   });
 
   it('refuses a taken login, a bad login or role, disabling oneself and the last admin', async () => {
