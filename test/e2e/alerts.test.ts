@@ -66,7 +66,7 @@ describe('e2e: «Тревоги» page and the header count', function () {
         await row.waitFor({ timeout: 30_000 });
         if (i === 0) {
           await row.locator('[data-testid=al-ack]').click();
-          await row.locator('text=operator').waitFor({ timeout: 10_000 });
+          await row.locator('text=Оператор').waitFor({ timeout: 10_000 }); // the person's name, not the login
         }
         assert.equal(await row.locator('[data-testid=al-ack]').count(), 0, 'acknowledged: no button');
         const overflow = await operator.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
