@@ -1,7 +1,7 @@
 /**
  * End to end: «Пользователи» and «Журнал действий» (issue 18). The admin creates a named operator on
  * the page and reads the password shown once; that person tags a stop (seeded before the start);
- * the admin's «Журнал действий» shows the person's name with before → after. The director sees only
+ * the stop journal and the admin's «Журнал действий» show the person's name (the audit with before → after). The director sees only
  * the own-password form. Screenshots at 1920×1080, 1280×800 and 390×844.
  */
 import assert from 'node:assert/strict';
@@ -66,6 +66,13 @@ describe('e2e: «Пользователи» and «Журнал действий�
         body: JSON.stringify({ reason: 'reserve' }),
       });
       assert.equal(tag.status, 200, await tag.text());
+
+      // The stop journal shows the person's name (the week: three hours ago is in it whatever the hour).
+      const journal = await as('director', PASSWORD, { width: 1280, height: 800 });
+      await journal.addInitScript(() => (globalThis as any).sessionStorage.setItem('twin-period', JSON.stringify({ preset: 'week' })));
+      await journal.goto(`${app!.base}/dashboard/journal`);
+      await journal.locator('[data-testid=j-tagged-by]', { hasText: 'Иванов И. И.' }).waitFor({ timeout: 30_000 });
+      await screenshot(journal, 'journal-named.png');
 
       await admin.goto(`${app!.base}/dashboard/audit`);
       const entry = admin.locator('[data-block=audit][data-loaded=true] [data-testid=au-row][data-action="downtime.tag"][data-user=ivanov]');
