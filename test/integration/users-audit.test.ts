@@ -13,6 +13,7 @@ import { migrate } from '../../lib/store/schema';
 import { auditSink } from '../../lib/store/audit-store';
 import { auditEntry } from '../../lib/audit';
 import { startQuietApp, call, App, PASSWORDS } from '../support/app';
+import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
 import { until } from '../nodes/fixture';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -146,17 +147,26 @@ describe('named users and the audit trail against the running app', function () 
     await call(app, { method: 'POST', path: '/api/v1/users/chief/disable', login: admin, headers: JSON_TYPE, body: '{}' });
     assert.equal((await call(app, { path: '/admin/flows', headers: editor })).status, 401);
   });
-
-  it('the database refuses to change or delete an entry', async () => {
-    const db = openDb({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'twin-audit-db-')) });
-    try {
-      await migrate(db);
-      await auditSink(async () => db).write([auditEntry({ user: 'admin', action: 'price.set', before: { value: 1 }, after: { value: 2 } }, now)]);
-      await assert.rejects(db.query("update audit set login = 'someone'"), /append-only/);
-      await assert.rejects(db.query('delete from audit'), /append-only/);
-      assert.deepEqual(await db.query('select login, before, after from audit'), [{ login: 'admin', before: { value: 1 }, after: { value: 2 } }]);
-    } finally {
-      await db.close();
-    }
-  });
 });
+
+for (const target of DB_TARGETS) {
+  describe(`audit table on ${target.name}`, function () {
+    this.timeout(60_000);
+    before(function () {
+      skipWithoutDatabase(this, target);
+    });
+
+    it('refuses to change or delete an entry', async () => {
+      const db = await target.open('twin_audit_append_only');
+      try {
+        await migrate(db);
+        await auditSink(async () => db).write([auditEntry({ user: 'admin', action: 'price.set', before: { value: 1 }, after: { value: 2 } }, Date.now())]);
+        await assert.rejects(db.query("update audit set login = 'someone'"), /append-only/);
+        await assert.rejects(db.query('delete from audit'), /append-only/);
+        assert.deepEqual(await db.query('select login, before, after from audit'), [{ login: 'admin', before: { value: 1 }, after: { value: 2 } }]);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
