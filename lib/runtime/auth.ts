@@ -186,11 +186,15 @@ export class Authenticator {
   private wrong = new Map<string, number>();
   private users: User[] = [];
   private disabled = new Set<string>();
+  /** right logins told to onLogin, by digest: until when another check of it is the same session */
+  private announced = new Map<string, number>();
   /**
-   * Told of each login actually checked (the audit trail): a right one once per remembered digest
-   * (the first request of a session, not every request), a wrong one once per new guess.
+   * Told of each login checked (the audit trail): a right one once a session — the first check of a
+   * login and password, again only after sessionMs without one (a dashboard open all shift is
+   * re-checked every ttlMs, not logged in anew) — and a wrong one once per new guess.
    */
   onLogin?: (e: LoginEvent) => void;
+  sessionMs = 12 * 3_600_000;
   /** only HTTP logins count: a gateway's login (MQTT) opens nothing here, whatever it is given */
   constructor(users: Login[], private ttlMs = 5 * 60_000, readonly limiter = new LoginLimiter()) {
     this.setUsers(users);
@@ -235,7 +239,11 @@ export class Authenticator {
     }
     if (this.known.size > 1000) this.known.clear();
     this.known.set(key, { username, hash: user.hash, role: user.role, until: now + this.ttlMs });
-    this.onLogin?.({ username, ok: true, address });
+    if ((this.announced.get(key) ?? 0) <= now) {
+      if (this.announced.size > 10_000) this.announced.clear();
+      this.onLogin?.({ username, ok: true, address });
+    }
+    this.announced.set(key, now + this.sessionMs);
     return user.role;
   }
 }

@@ -64,6 +64,24 @@ describe('users: the store of named users', function () {
     assert.equal(store.get('sidorov')?.name, 'Сидоров С. С.');
   });
 
+  it('a session re-checked after its remembered answer expired is not a new login, until a session\'s time without one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-users-'));
+    // ttl 0: every request checks the password again (as a dashboard open past 5 minutes)
+    const users = loadUsers(dir, ENV).users;
+    const twice = async (sessionMs: number) => {
+      const auth = new Authenticator(users, 0);
+      auth.sessionMs = sessionMs;
+      const seen: string[] = [];
+      auth.onLogin = (e) => seen.push(`${e.username} ${e.ok}`);
+      await auth.check('director', 'director-pass-1', '127.0.0.6');
+      await auth.check('director', 'director-pass-1', '127.0.0.6');
+      return seen;
+    };
+    assert.deepEqual(await twice(12 * 3_600_000), ['director true']);
+    // a session of no length: each check is a new login
+    assert.deepEqual(await twice(0), ['director true', 'director true']);
+  });
+
   it('refuses a taken login, a bad login or role, disabling oneself and the last admin', async () => {
     const { store } = setup();
     const status = (p: Promise<unknown>, s: number) => assert.rejects(p, (e: Error & { status?: number }) => e.status === s);
