@@ -21,9 +21,12 @@ export function alertRoutes(ctx: ApiContext): Route[] {
       method: 'post',
       path: '/api/v1/alerts/:id/ack',
       role: 'operator',
-      handle: async ({ params, user }) => {
-        const alert = await ackAlert(await ctx.db(), parseId(params.id), user, ctx.now());
+      handle: async ({ params, user, address }) => {
+        const at = ctx.now();
+        const alert = await ackAlert(await ctx.db(), parseId(params.id), user, at);
         if (!alert) throw new ApiError(404, `тревоги ${params.id} нет в журнале / no such alert`);
+        // Acknowledged by this request (not earlier, by someone else or by a second click).
+        if (alert.acked_at === new Date(at).toISOString()) ctx.audit?.({ user, address, action: 'alert.ack', target: `${alert.kind} ${alert.unit} #${alert.id}`, before: { acked_by: null }, after: { acked_by: alert.acked_by, acked_at: alert.acked_at } });
         return alert;
       },
     },

@@ -39,7 +39,7 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
       method: 'post',
       path: '/api/v1/maintenance/:unit/service',
       role: 'operator',
-      handle: async ({ params, body, user }) => {
+      handle: async ({ params, body, user, address }) => {
         const program = unitProgram(params.unit);
         const b = (body ?? {}) as { service?: unknown; run_h?: unknown; date?: unknown; comment?: unknown };
         const service = program.services.find((s) => s.name === b.service);
@@ -54,7 +54,7 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
         const day = b.date === undefined || b.date === '' ? today : b.date;
         if (typeof day !== 'string' || !isRealDate(day) || day > today) throw new ApiError(400, `date — дата выполнения ГГГГ-ММ-ДД, не раньше ${YEARS.min} года и не позже сегодняшней / date must be a past or today's date`);
         const comment = parseText(b.comment, 'comment', 500);
-        return addServiceRecord(db, {
+        const record = await addServiceRecord(db, {
           unit: params.unit,
           service,
           run_h: runH,
@@ -64,6 +64,8 @@ export function maintenanceRoutes(ctx: ApiContext): Route[] {
           comment,
           user,
         });
+        ctx.audit?.({ user, address, action: 'service.add', target: `${params.unit}: ${service.name}`, before: null, after: { run_h: record.run_h, done_on: record.done_on, comment: record.comment ?? null } });
+        return record;
       },
     },
   ];

@@ -21,13 +21,19 @@ import { parsePlanCsv, planRejection, planTemplate, PlanRow } from '../plan-csv'
 import { maintenanceRoutes } from './maintenance-routes';
 import { alertRoutes } from './alert-routes';
 import { kpiRoutes } from './kpi-routes';
+import { userRoutes } from './user-routes';
 import type { Role } from '../runtime/auth';
+import type { UserStore } from '../runtime/users';
+import type { AuditInput } from '../audit';
+import { eventTag, enteredPrice, planOf } from '../store/audit-store';
 
 export interface ApiRequest {
   query: Record<string, unknown>;
   params: Record<string, string>;
   body: unknown;
   user: string;
+  /** the client's address (the audit trail's «from where») */
+  address?: string;
 }
 
 export interface Route {
@@ -48,6 +54,10 @@ export interface ApiContext {
   /** the database, or an ApiError(503) when there is none */
   db(): Promise<Db>;
   now(): number;
+  /** records a change a person made (lib/audit.ts); absent: not recorded (unit tests) */
+  audit?(entry: AuditInput): void;
+  /** the named users (lib/runtime/users.ts); absent: user routes answer 503 */
+  users?(): UserStore | undefined;
 }
 
 /** What the settings form may enter: the stored kind, the factor to its unit, the largest sane value. */
@@ -118,7 +128,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       method: 'post',
       path: '/api/v1/downtime/:id/reason',
       role: 'operator',
-      handle: async ({ params, body, user }) => {
+      handle: async ({ params, body, user, address }) => {
         const id = parseId(params.id);
         const b = (body ?? {}) as { reason?: unknown; comment?: unknown };
         const db = await ctx.db();
@@ -132,8 +142,10 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         if (needsComment(reason) && !comment) {
           throw new ApiError(400, `для аварийного останова («${reason.name}») опишите, что случилось, в comment / a forced stop needs a comment`);
         }
+        const before = await eventTag(db, id);
         const event = await tagEvent(db, id, reason.code, reason.category, comment, user);
         if (!event) throw new ApiError(404, `простой ${id} не найден / no such event`);
+        ctx.audit?.({ user, address, action: 'downtime.tag', target: `${event.unit} #${id}`, before, after: { reason: event.reason, category: event.category, comment: event.comment, tagged_by: user } });
         return { ...event, start: isoOrNull(event.start), end: isoOrNull(event.end), tagged_at: isoOrNull(event.tagged_at) };
       },
     },
@@ -187,7 +199,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       method: 'post',
       path: '/api/v1/plan',
       role: 'operator',
-      handle: async ({ body }) => {
+      handle: async ({ body, user, address }) => {
         let rows: PlanRow[];
         if (typeof body === 'string') {
           try {
@@ -201,7 +213,11 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           if (rejection) throw new ApiError(400, `${rejection} (JSON: [{unit, day: ГГГГ-ММ-ДД, kwh}])`);
           rows = items.map(({ unit, day, kwh }) => ({ unit, day, kwh }) as PlanRow);
         } else throw new ApiError(400, 'тело: JSON-массив [{unit, day, kwh}] или CSV (text/csv) / body must be a JSON array or CSV');
-        return { stored: await upsertPlan(await ctx.db(), rows) };
+        const db = await ctx.db();
+        const before = await planOf(db, rows);
+        const stored = await upsertPlan(db, rows);
+        ctx.audit?.({ user, address, action: 'plan.upload', target: `${rows.length} строк`, before, after: Object.fromEntries(rows.map((r) => [`${r.unit}|${r.day}`, r.kwh])) });
+        return { stored };
       },
     },
     {
@@ -232,7 +248,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       method: 'post',
       path: '/api/v1/settings/prices',
       role: 'admin',
-      handle: async ({ body, user }) => {
+      handle: async ({ body, user, address }) => {
         const b = (body ?? {}) as { kind?: unknown; from?: unknown; value?: unknown };
         const value = typeof b.value === 'string' ? parseNumberField(b.value, NaN) : b.value;
         const entry = ownEntry(PRICE_ENTRIES, b.kind);
@@ -241,12 +257,16 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > entry.max) throw new ApiError(400, `value — число от 0 до ${entry.max} / value must be a number in 0..${entry.max}`);
         // Fixed costs are monthly: they apply from the first day of the month entered.
         const from = entry.kind.endsWith('_month') ? `${b.from.slice(0, 7)}-01` : b.from;
-        await setPrice(await ctx.db(), entry.kind, from, value * entry.scale, user);
+        const db = await ctx.db();
+        const before = await enteredPrice(db, entry.kind, from);
+        await setPrice(db, entry.kind, from, value * entry.scale, user);
+        ctx.audit?.({ user, address, action: 'price.set', target: `${entry.kind} с ${from}`, before: { value: before }, after: { value: value * entry.scale } });
         return { kind: entry.kind, from, value: value * entry.scale };
       },
     },
     ...maintenanceRoutes(ctx),
     ...alertRoutes(ctx),
     ...kpiRoutes(ctx),
+    ...userRoutes(ctx),
   ];
 }

@@ -18,11 +18,12 @@ export type LoginRole = Role | 'gateway';
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
-export const LOGINS: { username: string; role: LoginRole; env: string }[] = [
-  { username: 'admin', role: 'admin', env: 'TWIN_ADMIN_PASSWORD' },
-  { username: 'operator', role: 'operator', env: 'TWIN_OPERATOR_PASSWORD' },
-  { username: 'director', role: 'viewer', env: 'TWIN_VIEWER_PASSWORD' },
-  { username: 'gateway', role: 'gateway', env: 'TWIN_GATEWAY_PASSWORD' },
+/** The first-start logins: the first users (the admin adds named ones: lib/runtime/users.ts). */
+export const LOGINS: { username: string; role: LoginRole; env: string; name: string }[] = [
+  { username: 'admin', role: 'admin', env: 'TWIN_ADMIN_PASSWORD', name: 'Администратор' },
+  { username: 'operator', role: 'operator', env: 'TWIN_OPERATOR_PASSWORD', name: 'Оператор' },
+  { username: 'director', role: 'viewer', env: 'TWIN_VIEWER_PASSWORD', name: 'Директор' },
+  { username: 'gateway', role: 'gateway', env: 'TWIN_GATEWAY_PASSWORD', name: 'Шлюз MQTT' },
 ];
 
 /** A stored login (users.json). */
@@ -30,6 +31,10 @@ export interface Login {
   username: string;
   role: LoginRole;
   hash: string;
+  /** the person's full name («Иванов И. И.») */
+  name?: string;
+  /** a disabled login opens nothing (kept: its name stays in the journals) */
+  disabled?: boolean;
 }
 
 /** An HTTP login. */
@@ -42,16 +47,16 @@ export interface GeneratedLogin {
   password: string;
 }
 
-const BCRYPT_ROUNDS = 10;
+export const BCRYPT_ROUNDS = 10;
 const USERS_FILE = 'users.json';
 /** generated passwords not yet shown by a start that succeeded (in clear, 0600) */
 const PENDING_FILE = 'passwords-pending.json';
-const MIN_PASSWORD = 8;
+export const MIN_PASSWORD = 8;
 
 const isHttp = (l: Login): l is User => l.role !== 'gateway';
 
 /** Writes a JSON file readable by the owner only, replacing the old one whole (no half-written file after a crash). */
-function writePrivate(file: string, value: unknown): void {
+export function writePrivate(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
@@ -68,7 +73,8 @@ function readJson<T>(file: string, fallback: T, todo: [string, string]): T {
   }
 }
 
-const readStored = (dataDir: string): Login[] =>
+export const usersFile = (dataDir: string) => path.join(dataDir, USERS_FILE);
+export const readStored = (dataDir: string): Login[] =>
   readJson(path.join(dataDir, USERS_FILE), [], ['удалите его, пароли будут созданы заново', 'delete it to regenerate passwords']);
 const readPending = (dataDir: string): GeneratedLogin[] =>
   readJson(path.join(dataDir, PENDING_FILE), [], ['удалите его и задайте пароли: npm run passwd -- <логин>', 'delete it and set passwords: npm run passwd -- <login>']);
@@ -95,21 +101,26 @@ export function loadUsers(
   const pending = readPending(dataDir);
   const fresh: GeneratedLogin[] = [];
   let changed = false;
-  const logins: Login[] = LOGINS.map(({ username, role, env: variable }) => {
+  const first: Login[] = LOGINS.map(({ username, role, env: variable, name }) => {
     const fromEnv = env[variable];
     const old = stored.find((u) => u.username === username);
+    // A name and a disabled flag the admin gave a first-start login stay when its password is replaced.
+    const kept = { name: old?.name ?? name, ...(old?.disabled ? { disabled: true } : {}) };
+    if (old && old.name === undefined) changed = true;
     if (fromEnv) {
       if (fromEnv.length < MIN_PASSWORD) throw new Error(`${variable}: пароль короче ${MIN_PASSWORD} символов / password shorter than ${MIN_PASSWORD} characters`);
-      if (old && bcrypt.compareSync(fromEnv, old.hash) && old.role === role) return old;
+      if (old && bcrypt.compareSync(fromEnv, old.hash) && old.role === role) return { ...old, ...kept };
       changed = true;
-      return { username, role, hash: bcrypt.hashSync(fromEnv, BCRYPT_ROUNDS) };
+      return { username, role, hash: bcrypt.hashSync(fromEnv, BCRYPT_ROUNDS), ...kept };
     }
-    if (old && old.role === role) return old;
+    if (old && old.role === role) return { ...old, ...kept };
     const password = crypto.randomBytes(12).toString('base64url');
     fresh.push({ username, password });
     changed = true;
-    return { username, role, hash: bcrypt.hashSync(password, BCRYPT_ROUNDS) };
+    return { username, role, hash: bcrypt.hashSync(password, BCRYPT_ROUNDS), ...kept };
   });
+  // The named users the admin created follow the first-start ones.
+  const logins = [...first, ...stored.filter((s) => !LOGINS.some((l) => l.username === s.username))];
   // Pending passwords still valid (not replaced from the environment or by npm run passwd since).
   const stillValid = pending.filter((p) => {
     const login = logins.find((l) => l.username === p.username);
@@ -129,10 +140,10 @@ export function passwordsShown(dataDir: string): void {
   fs.rmSync(path.join(dataDir, PENDING_FILE), { force: true });
 }
 
-/** Error for a login name that is not one of ours (Russian + English, with the valid ones). */
+/** Error for a login name that is not one of ours (Russian + English, with the first-start ones). */
 export function unknownLogin(username: string): Error {
   const names = LOGINS.map((l) => l.username).join(', ');
-  return new Error(`нет логина «${username}»: есть ${names} / no login "${username}": valid logins are ${names}`);
+  return new Error(`нет логина «${username}»: есть ${names} и созданные на странице «Пользователи» / no login "${username}": valid logins are ${names} and those created on the users page`);
 }
 
 /**
@@ -140,12 +151,13 @@ export function unknownLogin(username: string): Error {
  * the change applies at the next start. A pending generated password of that login is dropped.
  */
 export function setPassword(dataDir: string, username: string, password: string): void {
-  const login = LOGINS.find((l) => l.username === username);
+  const all = readStored(dataDir);
+  const login = LOGINS.find((l) => l.username === username) ?? all.find((l) => l.username === username);
   if (!login) throw unknownLogin(username);
   if (password.length < MIN_PASSWORD) throw new Error(`пароль короче ${MIN_PASSWORD} символов / password shorter than ${MIN_PASSWORD} characters`);
-  const stored = readStored(dataDir).filter((l) => l.username !== username);
-  const logins = [...stored, { username, role: login.role, hash: bcrypt.hashSync(password, BCRYPT_ROUNDS) }];
-  writePrivate(path.join(dataDir, USERS_FILE), LOGINS.map((l) => logins.find((s) => s.username === l.username)).filter((l): l is Login => l !== undefined));
+  const old = all.find((l) => l.username === username);
+  const hash = bcrypt.hashSync(password, BCRYPT_ROUNDS);
+  writePrivate(path.join(dataDir, USERS_FILE), old ? all.map((l) => (l === old ? { ...l, hash } : l)) : [...all, { username, role: login.role, hash, name: (login as { name?: string }).name }]);
   const pending = readPending(dataDir);
   const rest = pending.filter((p) => p.username !== username);
   if (rest.length === 0) passwordsShown(dataDir);
@@ -161,13 +173,51 @@ const bcryptWorker = new BcryptWorker();
  * right one so the user is served at once, a wrong one so the same stale password sent again is
  * neither checked nor counted as a new guess. New guesses go through the limiter (login-limiter.ts).
  */
+export interface LoginEvent {
+  username: string;
+  ok: boolean;
+  address: string;
+  /** why a login failed: no such login, a disabled one, or a wrong password */
+  why?: 'unknown' | 'disabled' | 'password';
+}
+
 export class Authenticator {
-  private known = new Map<string, { role: Role; until: number }>();
+  private known = new Map<string, { username: string; hash: string; role: Role; until: number }>();
   private wrong = new Map<string, number>();
-  private users: User[];
+  private users: User[] = [];
+  private disabled = new Set<string>();
+  /** right logins told to onLogin, by digest: until when another check of it is the same session */
+  private announced = new Map<string, number>();
+  /**
+   * Told of each login checked (the audit trail): a right one once a session — the first check of a
+   * login and password, again only after sessionMs without one (a dashboard open all shift is
+   * re-checked every ttlMs, not logged in anew) — and a wrong one once per new guess.
+   */
+  onLogin?: (e: LoginEvent) => void;
+  sessionMs = 12 * 3_600_000;
   /** only HTTP logins count: a gateway's login (MQTT) opens nothing here, whatever it is given */
   constructor(users: Login[], private ttlMs = 5 * 60_000, readonly limiter = new LoginLimiter()) {
-    this.users = users.filter(isHttp);
+    this.setUsers(users);
+  }
+
+  /**
+   * The logins changed (users.json, by the admin): applies at once. A remembered right answer stays
+   * only while its login is enabled with the same password and role (the others' sessions go on, not
+   * counted as new logins); wrong ones are forgotten (a reset may have made one right).
+   */
+  setUsers(users: Login[]): void {
+    this.users = users.filter(isHttp).filter((u) => !u.disabled);
+    this.disabled = new Set(users.filter((u) => u.disabled).map((u) => u.username));
+    for (const [key, k] of this.known) {
+      const u = this.users.find((x) => x.username === k.username);
+      if (!u || u.hash !== k.hash || u.role !== k.role) this.known.delete(key);
+    }
+    this.wrong.clear();
+  }
+
+  /** The role of an enabled HTTP login (the editor admits the admins). */
+  roleOf(username: string): Role | undefined {
+    return this.users.find((u) => u.username === username)?.role;
   }
 
   /** The login's role, or undefined when wrong; throws LoginRefused (429/503) from a guessing address. */
@@ -184,10 +234,16 @@ export class Authenticator {
     if (!ok || !user) {
       if (this.wrong.size > 1000) this.wrong.clear();
       this.wrong.set(key, now + this.ttlMs);
+      this.onLogin?.({ username, ok: false, address, why: user ? 'password' : this.disabled.has(username) ? 'disabled' : 'unknown' });
       return undefined;
     }
     if (this.known.size > 1000) this.known.clear();
-    this.known.set(key, { role: user.role, until: now + this.ttlMs });
+    this.known.set(key, { username, hash: user.hash, role: user.role, until: now + this.ttlMs });
+    if ((this.announced.get(key) ?? 0) <= now) {
+      if (this.announced.size > 10_000) this.announced.clear();
+      this.onLogin?.({ username, ok: true, address });
+    }
+    this.announced.set(key, now + this.sessionMs);
     return user.role;
   }
 }
@@ -196,9 +252,14 @@ export class Authenticator {
  * The least role any request needs: reads for the director, changes for the operator. A REST route
  * may need more (Route.role, checked by the handler that serves it): no path matching decides rights.
  */
-export function requiredRole(method: string): Role {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'viewer' : 'operator';
+export function requiredRole(method: string, path = ''): Role {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
+  // Everyone changes their own password (the route checks the old one); only this path is let lower,
+  // in any case and with a trailing slash, as Express matches it.
+  return path.toLowerCase().replace(/\/+$/, '') === OWN_PASSWORD_PATH ? 'viewer' : 'operator';
 }
+
+export const OWN_PASSWORD_PATH = '/api/v1/me/password';
 
 /**
  * The embedded broker's check of an MQTT login: only gateway logins pass (an HTTP login opens

@@ -21,6 +21,8 @@ export interface TwinEnv {
   /** the embedded database's buffer cache (shared_buffers), MB */
   pgliteBuffersMb: number;
   logLevel: string;
+  /** each audit entry also to stdout as a JSON line (for a SIEM) */
+  auditStdout: boolean;
 }
 
 /**
@@ -85,13 +87,16 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
   const databaseUrl = url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://twin:pass@db:5432/energy_twin');
   const external = Boolean(set('MQTT_URL') || set('DATABASE_URL'));
 
-  const sim = set('TWIN_SIMULATOR')?.toLowerCase();
-  let simulator = !external;
-  if (sim !== undefined) {
-    if (ON.includes(sim)) simulator = true;
-    else if (OFF.includes(sim)) simulator = false;
-    else problems.push(`TWIN_SIMULATOR=${quote(sim)}: нужно on или off (также 1/0, true/false, yes/no) / must be on or off (or 1/0, true/false, yes/no)`);
-  }
+  const onOff = (name: string, dflt: boolean): boolean => {
+    const v = set(name)?.toLowerCase();
+    if (v === undefined) return dflt;
+    if (ON.includes(v)) return true;
+    if (OFF.includes(v)) return false;
+    problems.push(`${name}=${quote(v)}: нужно on или off (также 1/0, true/false, yes/no) / must be on or off (or 1/0, true/false, yes/no)`);
+    return dflt;
+  };
+  const simulator = onOff('TWIN_SIMULATOR', !external);
+  const auditStdout = onOff('TWIN_AUDIT_STDOUT', false);
 
   const tz = set('TWIN_TZ') ?? 'Europe/Moscow';
   if (!IANAZone.isValidZone(tz)) problems.push(`TWIN_TZ=${quote(tz)}: нужен часовой пояс IANA, например Europe/Moscow или Asia/Yekaterinburg / must be an IANA time zone, e.g. Europe/Moscow`);
@@ -113,6 +118,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TwinEnv {
     brokerWalMb,
     pgliteBuffersMb,
     logLevel,
+    auditStdout,
   };
 }
 

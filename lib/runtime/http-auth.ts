@@ -65,7 +65,7 @@ export function httpAuth(auth: Authenticator) {
           res.status(401).set('WWW-Authenticate', REALM).json({ error: WRONG_LOGIN });
           return;
         }
-        const needed = requiredRole(req.method);
+        const needed = requiredRole(req.method, req.originalUrl.split('?')[0]);
         if (!atLeast(role, needed)) {
           res.status(403).json({ error: roleRefusal(needed, role) });
           return;
@@ -102,11 +102,11 @@ export function socketAuth(auth: Authenticator) {
   };
 }
 
-/** Node-RED's adminAuth: only the admin login opens the editor. */
+/** Node-RED's adminAuth: only an enabled admin opens the editor (a disabled one's session ends at its next request). */
 export function editorAuth(auth: Authenticator) {
   return {
     type: 'credentials',
-    users: async (username: string) => (username === 'admin' ? { username, permissions: '*' } : null),
+    users: async (username: string) => (auth.roleOf(username) === 'admin' ? { username, permissions: '*' } : null),
     // Reached after editorLoginGuard let a right login through (remembered: no bcrypt here). Node-RED
     // does not catch a rejection here, and one would end the process: any error is a refusal.
     authenticate: async (username: string, password: string) =>

@@ -19,8 +19,33 @@ import { seedDemoHistory } from './demo-seed';
 import { healthHandler, nodeRedSources } from './health';
 import { preparePlantFlows, migratePlantFlows } from './plant-flows';
 import { writePidFile } from './backup';
+import { UserStore, registerUserStore } from './users';
+import { auditTrail, AuditInput } from '../audit';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * A Node-RED logger (settings.logging) that records the editor's deploys in the audit trail: the
+ * runtime's own audit event (flows.set) knows who and from where; the flows:started that follows
+ * tells what changed (the diff's node ids).
+ */
+function deployAudit(RED: { events: { on(e: string, f: (ev: { type?: string; diff?: Record<string, unknown[]>; config?: { rev?: string } }) => void): void } }) {
+  let pending: AuditInput | undefined;
+  RED.events.on('flows:started', (ev) => {
+    if (!pending) return;
+    const diff = Object.fromEntries(['added', 'changed', 'removed'].map((k) => [k, (ev.diff?.[k] ?? []).length]));
+    auditTrail.record({ ...pending, after: { type: ev.type, rev: ev.config?.rev, ...diff } });
+    pending = undefined;
+  });
+  return {
+    level: 'off',
+    audit: true,
+    handler: () => (msg: { event?: string; type?: string; user?: { username?: string }; ip?: string }) => {
+      if (msg.event !== 'flows.set') return;
+      pending = { user: msg.user?.username ?? '?', action: 'flows.deploy', target: msg.type ?? 'full', address: msg.ip?.replace(/^::ffff:/, '') };
+    },
+  };
+}
 
 export interface RunningTwin {
   env: TwinEnv;
@@ -46,6 +71,12 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   // Logins guard the editor, the dashboard (pages and socket) and the REST API; gateways log in to the embedded broker.
   const { users, mqttUsers, generated } = loadUsers(env.dataDir);
   const auth = new Authenticator(users);
+  const userStore = new UserStore(env.dataDir, auth);
+  registerUserStore(userStore);
+  auditTrail.configure({ nameOf: (login) => userStore.nameOf(login), stdout: env.auditStdout ? (line) => process.stdout.write(`${line}\n`) : undefined });
+  auth.onLogin = (e) =>
+    auditTrail.record({ user: e.username, action: e.ok ? 'login.ok' : 'login.fail', target: e.username, address: e.address, after: e.ok ? null : { why: e.why } });
+  settings.logging = { ...(settings.logging ?? {}), twinAudit: deployAudit(RED) };
   settings.adminAuth = editorAuth(auth);
   if (!settings.credentialSecret) for (const line of CREDENTIAL_SECRET_WARNING) console.warn(`[energy-twin] ${line}`);
   settings.dashboard = { ...(settings.dashboard ?? {}), ioMiddleware: socketAuth(auth) };

@@ -267,6 +267,29 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       insert into stop_reasons (code, name, category, position) values
         ${DEFAULT_REASONS.map((r, i) => `('${r.code}', '${r.name.replace(/'/g, "''")}', '${r.category}', ${i})`).join(',\n        ')};`,
   },
+  {
+    version: 11,
+    name: 'audit trail',
+    sql: `
+      -- Who changed what (issue 18). Written only by appending: the app has no route that changes an
+      -- entry, and the database refuses an update or delete of one too (a restore is a new database).
+      create table audit (
+        id      bigint generated always as identity primary key,
+        ts      timestamptz not null,
+        login   text not null,
+        name    text,
+        action  text not null,
+        target  text not null default '',
+        before  jsonb,
+        after   jsonb,
+        address text
+      );
+      create index audit_ts on audit (ts);
+      create function audit_append_only() returns trigger language plpgsql as $f$
+        begin raise exception 'журнал действий не изменяется / the audit trail is append-only'; end $f$;
+      create trigger audit_append_only before update or delete on audit
+        for each statement execute function audit_append_only();`,
+  },
 ];
 
 export interface SchemaInfo {

@@ -4,7 +4,9 @@ import { SiteNode, DatabaseNode, DbLease } from '../config-types';
 import { apiRoutes, ApiContext, FileReply } from '../../lib/api/routes';
 import { ApiError } from '../../lib/api/params';
 import { Role, atLeast } from '../../lib/runtime/auth';
-import { roleRefusal } from '../../lib/runtime/http-auth';
+import { roleRefusal, clientAddress } from '../../lib/runtime/http-auth';
+import { userStore } from '../../lib/runtime/users';
+import { auditTrail } from '../../lib/audit';
 import { writeGuard } from '../../lib/runtime/write-guard';
 import { errorAnswer } from '../../lib/runtime/http-errors';
 
@@ -31,6 +33,8 @@ export = (RED: NodeAPI) =>
     const ctx: ApiContext = {
       site,
       now: () => Date.now(),
+      audit: (entry) => void auditTrail.record(entry),
+      users: userStore,
       db: () =>
         lease
           ? lease.connect().catch((err: Error) => {
@@ -48,7 +52,7 @@ export = (RED: NodeAPI) =>
           return;
         }
         const user = twinUser ?? 'anonymous';
-        route.handle({ query: req.query as Record<string, unknown>, params: req.params, body: req.body, user }).then(
+        route.handle({ query: req.query as Record<string, unknown>, params: req.params, body: req.body, user, address: clientAddress(req) }).then(
           (body) => {
             if (body instanceof FileReply) {
               res.attachment(body.filename).type(body.contentType).send(body.body);

@@ -3,6 +3,8 @@ import { DatabaseNode } from '../config-types';
 import { acquireDb, Db } from '../../lib/store/db';
 import { migrate, applyRetention, SchemaInfo } from '../../lib/store/schema';
 import { readEnv } from '../../lib/runtime/env';
+import { auditTrail } from '../../lib/audit';
+import { auditSink } from '../../lib/store/audit-store';
 
 interface DatabaseConfig {
   retentionDays: string;
@@ -34,9 +36,12 @@ export = (RED: NodeAPI) =>
         .then((db) => applyRetention(db, retentionDays, Boolean(schema?.timescale)))
         .catch((err: Error) => node.warn(`база данных недоступна или очистка не удалась / database unavailable or retention failed: ${err.message}`));
     void prune();
+    // The audit trail's entries (API changes, logins, deploys) go to this database while it is deployed.
+    const detachAudit = auditTrail.attach(auditSink(() => lease.connect()));
     const timer = setInterval(prune, RETENTION_CHECK_MS);
     node.on('close', (_removed, done) => {
       clearInterval(timer);
+      detachAudit();
       void lease.release().then(() => done());
     });
   }, { credentials: { url: { type: 'password' } } });

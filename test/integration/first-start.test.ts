@@ -94,6 +94,6 @@ describe('integration: first start and its passwords', function () {
     assert.equal(await auth.check('director', 'director-new-pass'), 'viewer');
     const bad = run('root', 'whatever-pass\n');
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /нет логина «root»: есть admin, operator, director, gateway \/ no login "root": valid logins are admin, operator, director, gateway/);
+    assert.match(bad.stderr, /нет логина «root»: есть admin, operator, director, gateway и созданные на странице «Пользователи» \/ no login "root": valid logins are admin, operator, director, gateway and those created/);
   });
 });

@@ -37,10 +37,19 @@ describe('REST rights: every route × role × path variant', function () {
     const request = require('supertest')(app);
     const routes = apiRoutes({ site: new SiteModel('t1', 'Тест', 'Asia/Yekaterinburg', { tariff_rub_per_kwh: [], gas_rub_per_m3: [] }), db: () => Promise.reject(new ApiError(503, '')), now: () => 0 });
     // The admin's write is the settings route; reads are the director's, the journal, plan and services the operator's.
-    assert.deepEqual(routes.filter((r) => r.role === 'admin').map((r) => `${r.method} ${r.path}`), ['post /api/v1/reasons', 'post /api/v1/settings/prices']);
+    assert.deepEqual(routes.filter((r) => r.role === 'admin').map((r) => `${r.method} ${r.path}`), [
+      'post /api/v1/reasons',
+      'post /api/v1/settings/prices',
+      'get /api/v1/users',
+      'post /api/v1/users',
+      'post /api/v1/users/:login/disable',
+      'post /api/v1/users/:login/enable',
+      'post /api/v1/users/:login/reset',
+      'get /api/v1/audit',
+    ]);
     let checked = 0;
     for (const route of routes) {
-      for (const path of variants(route.path.replace(':id', '1').replace(':unit', 'gpu1'))) {
+      for (const path of variants(route.path.replace(':id', '1').replace(':unit', 'gpu1').replace(':login', 'ivanov'))) {
         for (const role of Object.keys(LOGINS) as Role[]) {
           const { username, password } = LOGINS[role];
           const res = await request[route.method](path).auth(username, password).set('content-type', 'application/json').send(route.method === 'post' ? '{}' : undefined);
@@ -60,9 +69,21 @@ describe('REST rights: every route × role × path variant', function () {
     const routes = apiRoutes({ site: new SiteModel('t1', 'Тест', 'Asia/Yekaterinburg', { tariff_rub_per_kwh: [], gas_rub_per_m3: [] }), db: () => Promise.reject(new ApiError(503, '')), now: () => 0 });
     const writes = routes.filter((r) => r.method === 'post');
     // Every write route of the API: a new one is added here on purpose, and so walked below.
-    assert.deepEqual(writes.map((r) => r.path).sort(), ['/api/v1/alerts/:id/ack', '/api/v1/downtime/:id/reason', '/api/v1/maintenance/:unit/service', '/api/v1/plan', '/api/v1/reasons', '/api/v1/settings/prices']);
+    assert.deepEqual(writes.map((r) => r.path).sort(), [
+      '/api/v1/alerts/:id/ack',
+      '/api/v1/downtime/:id/reason',
+      '/api/v1/maintenance/:unit/service',
+      '/api/v1/me/password',
+      '/api/v1/plan',
+      '/api/v1/reasons',
+      '/api/v1/settings/prices',
+      '/api/v1/users',
+      '/api/v1/users/:login/disable',
+      '/api/v1/users/:login/enable',
+      '/api/v1/users/:login/reset',
+    ]);
     for (const route of writes) {
-      const path = route.path.replace(':id', '1').replace(':unit', 'gpu1');
+      const path = route.path.replace(':id', '1').replace(':unit', 'gpu1').replace(':login', 'ivanov');
       // What <form enctype="text/plain" action=".../api/v1/plan"> on another site sends with the cached login.
       await request.post(path).set('content-type', 'text/plain').send('gpu1;2026-12-01;1000').expect(415);
       await request.post(path).set('content-type', 'application/json').set('sec-fetch-site', 'cross-site').send('{}').expect(403);

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { until } from '../nodes/fixture';
 import { ROOT, startApp, stopApp, appEnv } from './app';
+import { openDb, Db } from '../../lib/store/db';
+import { migrate } from '../../lib/store/schema';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT_DIR = path.join(ROOT, 'test-output');
@@ -41,6 +43,30 @@ export async function startE2eApp(password: string, seed?: (dataDir: string) => 
     throw err;
   }
   return { base, dataDir, log: () => log.join(''), stop: () => stopApp(app) };
+}
+
+/** A seed for startE2eApp: writes into the app's embedded database (migrated) before it starts. */
+export function dbSeed(write: (db: Db) => Promise<void>): (dataDir: string) => Promise<void> {
+  return async (dataDir) => {
+    const db = openDb({ dataDir });
+    try {
+      await migrate(db);
+      await write(db);
+    } finally {
+      await db.close();
+    }
+  };
+}
+
+/** In a describe: the suite's app, started before its tests (skipped without Chromium) and stopped after. */
+export function e2eAppOfSuite(password: string, seed?: (dataDir: string) => Promise<void>): () => E2eApp {
+  let app: E2eApp | undefined;
+  before(async function () {
+    skipWithoutChromium(this);
+    app = await startE2eApp(password, seed);
+  });
+  after(async () => app?.stop());
+  return () => app!;
 }
 
 /** Headless Chromium for the test's pages; close it in a finally. */

@@ -91,6 +91,11 @@ describe('auth: logins and roles', function () {
     assert.equal(requiredRole('HEAD'), 'viewer');
     assert.equal(requiredRole('POST'), 'operator');
     assert.equal(requiredRole('PUT'), 'operator');
+    // one's own password: anyone logged in (the route checks the old password)
+    assert.equal(requiredRole('POST', '/api/v1/me/password'), 'viewer');
+    assert.equal(requiredRole('POST', '/API/v1/me/password/'), 'viewer');
+    assert.equal(requiredRole('POST', '/api/v1/me/password/x'), 'operator');
+    assert.equal(requiredRole('POST', '/api/v1/users'), 'operator');
     assert.ok(atLeast('admin', 'operator'));
     assert.ok(!atLeast('viewer', 'operator'));
   });

@@ -29,6 +29,7 @@ describe('env: settings checked at start', () => {
       brokerWalMb: 1024,
       pgliteBuffersMb: 32,
       logLevel: 'info',
+      auditStdout: false,
     });
   });
 
@@ -46,6 +47,7 @@ describe('env: settings checked at start', () => {
     assert.equal(e.logLevel, 'warn');
     assert.equal(readEnv({ DATABASE_URL: 'postgres://db/x', TWIN_SIMULATOR: 'ON' }).simulator, true);
     assert.equal(readEnv({ TWIN_SIMULATOR: 'no' }).simulator, false);
+    assert.equal(readEnv({ TWIN_AUDIT_STDOUT: '1' }).auditStdout, true);
     assert.equal(readEnv({ HOST: '::' }).host, '::');
     assert.equal(readEnv({ HOST: 'twin.plant.local' }).host, 'twin.plant.local');
   });
@@ -54,17 +56,19 @@ describe('env: settings checked at start', () => {
     const p = problems({
       PORT: 'abc', MQTT_PORT: '70000', TWIN_BROKER_WAL_MB: '100000', TWIN_DEMO_DAYS: '-1', TWIN_TZ: 'Mars/Base',
       TWIN_SIMULATOR: 'maybe', MQTT_URL: 'http://u:pw@broker', DATABASE_URL: 'mysql://root:pw@db/x', HOST: 'not a host', TWIN_LOG_LEVEL: 'loud',
+      TWIN_AUDIT_STDOUT: 'json',
     });
-    // 10 settings, 10 problems, each starting with its variable's name
+    // 11 settings, 11 problems, each starting with its variable's name
     assert.deepEqual(
       p.map((x) => /^[A-Z_]+/.exec(x)?.[0]),
-      ['PORT', 'MQTT_PORT', 'TWIN_DEMO_DAYS', 'TWIN_BROKER_WAL_MB', 'HOST', 'MQTT_URL', 'DATABASE_URL', 'TWIN_SIMULATOR', 'TWIN_TZ', 'TWIN_LOG_LEVEL'],
+      ['PORT', 'MQTT_PORT', 'TWIN_DEMO_DAYS', 'TWIN_BROKER_WAL_MB', 'HOST', 'MQTT_URL', 'DATABASE_URL', 'TWIN_SIMULATOR', 'TWIN_AUDIT_STDOUT', 'TWIN_TZ', 'TWIN_LOG_LEVEL'],
     );
     assert.match(p[0], /PORT="abc": нужно целое число 1…65535 .* must be a whole number 1…65535/);
     assert.match(p[2], /0…90/);
     assert.match(p[3], /0…65535/);
     assert.match(p[7], /on или off/);
-    assert.match(p[8], /Mars\/Base/);
+    assert.match(p[8], /TWIN_AUDIT_STDOUT="json": нужно on или off/);
+    assert.match(p[9], /Mars\/Base/);
   });
 
   it('the boundaries: PORT 0 and 65536 are wrong, 1 and 65535 right; a fraction or a sign is wrong', () => {
