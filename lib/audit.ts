@@ -10,6 +10,7 @@ export type AuditAction =
   | 'downtime.tag'
   | 'plan.upload'
   | 'price.set'
+  | 'reasons.set'
   | 'service.add'
   | 'alert.ack'
   | 'user.create'
@@ -26,6 +27,7 @@ export const ACTION_RU: Record<AuditAction, string> = {
   'downtime.tag': 'причина простоя',
   'plan.upload': 'план выработки',
   'price.set': 'цена / постоянные затраты',
+  'reasons.set': 'причины простоев станции',
   'service.add': 'выполненное ТО',
   'alert.ack': 'квитирование тревоги',
   'user.create': 'пользователь создан',

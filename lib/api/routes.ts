@@ -163,7 +163,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       method: 'post',
       path: '/api/v1/reasons',
       role: 'admin',
-      handle: async ({ body }) => {
+      handle: async ({ body, user, address }) => {
         const db = await ctx.db();
         const [current, usage] = await Promise.all([listReasons(db), reasonUsage(db)]);
         const incoming = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { reasons?: unknown }).reasons : body;
@@ -173,7 +173,10 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           if (err instanceof ReasonEditError) throw new ApiError(err.inUse ? 409 : 400, err.message);
           throw err;
         }
-        return { reasons: (await listReasons(db)).all };
+        const saved = (await listReasons(db)).all;
+        const byCode = (list: typeof saved) => Object.fromEntries(list.map((r) => [r.code, { name: r.name, category: r.category, retired: r.retired }]));
+        ctx.audit?.({ user, address, action: 'reasons.set', target: `${saved.length} причин`, before: byCode(current.all), after: byCode(saved) });
+        return { reasons: saved };
       },
     },
     {

@@ -89,6 +89,18 @@ describe('named users and the audit trail against the running app', function () 
     assert.ok(!JSON.stringify(all).includes(password), 'no password in the trail');
   });
 
+  it('the admin adds a stop reason: the audit has the list before and after', async () => {
+    const list = (await call(app, { path: '/api/v1/reasons', login: admin })).json as { reasons: { code: string; name: string; category: string; retired: boolean }[] };
+    const reasons = [...list.reasons.map(({ code, name, category, retired }) => ({ code, name, category, retired })), { code: 'grp_repair', name: 'Ремонт ГРП', category: 'planned', retired: false }];
+    const saved = await call(app, { method: 'POST', path: '/api/v1/reasons', login: admin, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reasons }) });
+    assert.equal(saved.status, 200, saved.text);
+    const entries = ((await call(app, { path: `/api/v1/audit?${period}&user=admin`, login: admin })).json as { entries: { action: string; before: Record<string, unknown>; after: Record<string, unknown> }[] }).entries;
+    const entry = entries.find((e) => e.action === 'reasons.set');
+    // only what changed is kept: the new reason, absent before
+    assert.deepEqual(entry?.after, { grp_repair: { name: 'Ремонт ГРП', category: 'planned', retired: false } });
+    assert.ok(!entry?.before || !('grp_repair' in entry.before));
+  });
+
   it('a disabled user is refused at once (401), and enabled again works; a viewer may not read users or the audit (403)', async () => {
     const created = await call(app, { method: 'POST', path: '/api/v1/users', login: admin, headers: JSON_TYPE, body: JSON.stringify({ login: 'petrov', name: 'Петров П. П.', role: 'director' }) });
     const petrov: [string, string] = ['petrov', (created.json as { password: string }).password];
