@@ -263,12 +263,20 @@ export const OWN_PASSWORD_PATH = '/api/v1/me/password';
 
 /**
  * The embedded broker's check of an MQTT login: only gateway logins pass (an HTTP login opens
- * nothing there). bcrypt per connect: gateways connect rarely.
+ * nothing there). Guesses go through a limiter of their own (per address and login, bcrypt off the
+ * event loop, a bounded queue) and throw LoginRefused when over it. A password found right before is
+ * remembered and let in first: every local client comes from 127.0.0.1, so a guesser there must not
+ * keep a gateway that reconnects from coming back.
  */
-export function mqttLoginCheck(logins: Login[]): (username: string, password: string) => Promise<boolean> {
+export function mqttLoginCheck(logins: Login[], limiter = new LoginLimiter()): (username: string, password: string, address?: string) => Promise<boolean> {
   const gateways = logins.filter((l) => l.role === 'gateway');
-  return async (username, password) => {
+  const known = new Set<string>();
+  return async (username, password, address = 'local') => {
+    const key = crypto.createHash('sha256').update(`${username}\0${password}`).digest('hex');
+    if (known.has(key)) return true;
     const login = gateways.find((l) => l.username === username);
-    return login !== undefined && (await bcrypt.compare(password, login.hash));
+    const ok = await limiter.attempt(address, username, async () => login !== undefined && (await bcryptWorker.compare(password, login.hash)));
+    if (ok) known.add(key);
+    return ok;
   };
 }

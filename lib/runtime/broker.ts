@@ -3,6 +3,7 @@ import { Aedes, Client } from 'aedes';
 import type { AuthenticateError } from 'aedes';
 import { PublishWal, WalEntry } from './publish-wal';
 import { Login, mqttLoginCheck } from './auth';
+import { LoginRefused } from './login-limiter';
 import { LimitedConnection } from './mqtt-frame-limit';
 import { isTelemetryTopic } from '../telemetry';
 import { portInUse } from './ports';
@@ -176,7 +177,8 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
         internalIds.add(client.id);
         return cb(null, true);
       }
-      checkGateway(username ?? '', password?.toString() ?? '').then(
+      const address = (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress ?? 'local';
+      checkGateway(username ?? '', password?.toString() ?? '', address).then(
         (ok) => {
           if (!ok) {
             refused('login', `вход отклонён: неверный логин или пароль (${username ? `«${username}»` : 'анонимно'}) / connect refused: bad user name or password`);
@@ -188,7 +190,11 @@ export async function startEmbeddedBroker(port: number, options: EmbeddedBrokerO
           }
           cb(null, true);
         },
-        (err: Error) => cb(refusal(SERVER_UNAVAILABLE, err.message), false),
+        (err: Error) => {
+          // Too many wrong logins from that address (LoginRefused), or the check itself failed.
+          if (err instanceof LoginRefused) refused('login', `вход отклонён: ${err.message}`);
+          cb(refusal(SERVER_UNAVAILABLE, err.message), false);
+        },
       );
     },
     authorizeSubscribe: (client, sub, cb) => {

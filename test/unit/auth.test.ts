@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LoginRefused } from '../../lib/runtime/login-limiter';
 import { loadUsers, Authenticator, requiredRole, atLeast, passwordsShown, setPassword, mqttLoginCheck } from '../../lib/runtime/auth';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'twin-auth-'));
@@ -40,6 +41,19 @@ describe('auth: logins and roles', function () {
     assert.equal(await mqtt('gateway', 'gateway-secret'), true);
     assert.equal(await mqtt('gateway', 'gateway-secret!'), false);
     assert.equal(await mqtt('admin', 'admin-secret'), false);
+  });
+
+  it('MQTT guesses are limited per address and login; a gateway known right still reconnects from that address', async () => {
+    const { mqttUsers } = loadUsers(tmp(), { TWIN_GATEWAY_PASSWORD: 'gateway-secret' });
+    const mqtt = mqttLoginCheck(mqttUsers);
+    // the gateway connected once since the start: its password is known
+    assert.equal(await mqtt('gateway', 'gateway-secret', '127.0.0.1'), true);
+    // 5 wrong passwords for the login from 127.0.0.1 (the limiter's perLogin) are checked, the 6th is refused unchecked
+    for (let i = 0; i < 5; i++) assert.equal(await mqtt('gateway', `guess-${i}`, '127.0.0.1'), false);
+    await assert.rejects(mqtt('gateway', 'guess-5', '127.0.0.1'), (err: Error) => err instanceof LoginRefused && /слишком много/.test(err.message));
+    // the real gateway reconnecting from the same address is let in; another address is not charged
+    assert.equal(await mqtt('gateway', 'gateway-secret', '127.0.0.1'), true);
+    assert.equal(await mqtt('gateway', 'guess-x', '10.0.0.7'), false);
   });
 
   it('a start that fails before printing keeps the generated passwords: the next start shows the same ones, until one succeeds', async () => {
