@@ -213,6 +213,15 @@ export function localMonths(from: number, to: number, tz: string): string[] {
   return out;
 }
 
+/** «07:30» (or «7», or «24:00» for midnight) → minutes of the day; undefined when it is no time of day. */
+export function parseMinuteOfDay(text: string): number | undefined {
+  const m = /^(\d{1,2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const min = Number(m[2] ?? 0);
+  return h <= 23 && min <= 59 ? h * 60 + min : h === 24 && min === 0 ? 0 : undefined;
+}
+
 /** Minutes since the local midnight shown by the zone's wall clock at an instant (0…1439). */
 export function localMinuteOfDay(ms: number, tz: string): number {
   const t = DateTime.fromMillis(ms, { zone: tz });

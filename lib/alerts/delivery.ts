@@ -5,7 +5,7 @@
  * bounded queue kept in memory). The delivery nodes give only how one part is sent.
  */
 import { AlertMessage, MailAttachment, Severity, SEVERITY_RANK, SEVERITY_RU } from './message';
-import { localDateTime, localMinuteOfDay, nextLocalTime } from '../calendar';
+import { localDateTime, localMinuteOfDay, nextLocalTime, parseMinuteOfDay } from '../calendar';
 
 export interface Recipient {
   /** an e-mail address or a Telegram chat id, as the transport takes it */
@@ -73,22 +73,12 @@ export interface QuietHours {
   end: number;
 }
 
-const HHMM = /^(\d{1,2})(?::(\d{2}))?$/;
-
-function minuteOf(text: string): number | undefined {
-  const m = HHMM.exec(text.trim());
-  if (!m) return undefined;
-  const h = Number(m[1]);
-  const min = Number(m[2] ?? 0);
-  return h <= 23 && min <= 59 ? h * 60 + min : h === 24 && min === 0 ? 0 : undefined;
-}
-
 /** «22:00-07:00» (also with – or —, «22-7»); empty: no quiet hours. */
 export function parseQuietHours(text: string | undefined): QuietHours | null {
   const t = (text ?? '').trim();
   if (!t) return null;
   const parts = t.split(/\s*[-–—]\s*/);
-  const [start, end] = parts.length === 2 ? parts.map(minuteOf) : [undefined, undefined];
+  const [start, end] = parts.length === 2 ? parts.map(parseMinuteOfDay) : [undefined, undefined];
   if (start === undefined || end === undefined) throw new Error(`тихие часы «${t.slice(0, 40)}»: ожидалось ЧЧ:ММ-ЧЧ:ММ, например 22:00-07:00 / quiet hours: expected HH:MM-HH:MM`);
   if (start === end) throw new Error(`тихие часы «${t.slice(0, 40)}»: начало и конец совпадают / quiet hours start and end are the same`);
   return { start, end };

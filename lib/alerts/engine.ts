@@ -5,7 +5,7 @@
  */
 import { Db } from '../store/db';
 import { SiteModel } from '../site';
-import { AlertMessage, Alert, SEVERITY_RU } from './message';
+import { AlertMessage, Alert, AlertKind, SEVERITY_RU } from './message';
 import { AlertBook, AlertThresholds, judge } from './rules';
 import { gatherSnapshot } from './snapshot';
 import { openAlerts, raiseAlert, clearAlert, asOpen } from '../store/alert-store';
@@ -43,10 +43,16 @@ export class AlertEngine {
 
 const clock = (iso: string, tz: string) => localShort(Date.parse(iso), tz);
 
+/** What a site-wide alert (unit '') is about, for the subject line. */
+const SITE_SUBJECT: Partial<Record<AlertKind, string>> = { onec_exchange: 'обмен с 1С', plan_shortfall: 'план выработки', overburn: 'газ по общему счётчику' };
+
+/** Whom the subject names: the unit by its name, or what a site-wide alert is about. */
+const subjectOf = (alert: Alert, site: SiteModel) => (alert.unit ? (site.unit(alert.unit)?.name ?? alert.unit) : (SITE_SUBJECT[alert.kind] ?? 'площадка'));
+
 export function raiseMessage(alert: Alert, site: SiteModel): AlertMessage {
   return {
     event: 'alert/raise',
-    topic: `${site.name}: ${SEVERITY_RU[alert.severity]} — ${alert.text.split(':')[0]}`,
+    topic: `${site.name}: ${SEVERITY_RU[alert.severity]} — ${subjectOf(alert, site)}`,
     payload: `${clock(alert.raised_at, site.tz)} ${alert.text}`,
     severity: alert.severity,
     alert,
@@ -56,7 +62,7 @@ export function raiseMessage(alert: Alert, site: SiteModel): AlertMessage {
 export function clearMessage(alert: Alert, site: SiteModel): AlertMessage {
   return {
     event: 'alert/clear',
-    topic: `${site.name}: снято — ${alert.text.split(':')[0]}`,
+    topic: `${site.name}: снято — ${subjectOf(alert, site)}`,
     payload: `${clock(alert.cleared_at!, site.tz)} снято: ${alert.text} (с ${clock(alert.raised_at, site.tz)})`,
     severity: alert.severity,
     alert,

@@ -41,8 +41,8 @@ export = (RED: NodeAPI) =>
     const intervalS = numberField(config.intervalS, 30);
     if (!(intervalS >= 5 && intervalS <= 3600)) throw new Error('период проверки — от 5 до 3600 с / the interval must be 5…3600 s');
     const engine = new AlertEngine(site, thresholdsOf(config), Date.now());
-    const summaryClock = config.summaryAt?.trim() ? parseClock(config.summaryAt) : undefined;
-    const morning = summaryClock ? new MorningSummary(summaryClock, site.tz, Date.now()) : undefined;
+    const summaryMinute = config.summaryAt?.trim() ? parseClock(config.summaryAt) : undefined;
+    const morning = summaryMinute !== undefined ? new MorningSummary(summaryMinute, site.tz, Date.now()) : undefined;
     let busy = false;
     const run = async () => {
       if (busy) return;

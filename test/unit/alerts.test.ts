@@ -136,6 +136,14 @@ describe('morning summary clock', () => {
     assert.equal(s.due(at(3, 1)), false);
   });
 
+  it('midnight is a time like any other (minute 0 of the day), due as the clock passes it', () => {
+    assert.equal(parseClock('00:00'), 0);
+    // 00:00 in Yekaterinburg (UTC+5) is 19:00 UTC of the day before
+    const s = new MorningSummary(parseClock('00:00'), 'Asia/Yekaterinburg', Date.UTC(2026, 2, 1, 18, 0));
+    assert.equal(s.due(Date.UTC(2026, 2, 1, 18, 59)), false);
+    assert.equal(s.due(Date.UTC(2026, 2, 1, 19, 1)), true);
+  });
+
   it('refuses a time that is not HH:MM', () => {
     assert.throws(() => parseClock('25:00'), /ЧЧ:ММ/);
     assert.throws(() => parseClock('7.30'), /HH:MM/);
