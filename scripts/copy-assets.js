@@ -12,3 +12,9 @@ for (const dir of fs.readdirSync(src, { withFileTypes: true })) {
     fs.cpSync(path.join(from, entry.name), path.join(dst, dir.name, entry.name), { recursive: true });
   }
 }
+
+// The widgets' editor definitions: the list of types is package.json "node-red-dashboard-2".widgets.
+const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+const widgetHtml = path.join(dst, 'ui-twin', 'ui-twin.html');
+const types = JSON.stringify(Object.keys(pkg['node-red-dashboard-2'].widgets));
+fs.writeFileSync(widgetHtml, fs.readFileSync(widgetHtml, 'utf8').replace('/*WIDGET_TYPES*/[]', types));

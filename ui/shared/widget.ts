@@ -1,0 +1,71 @@
+/**
+ * What every Energy Twin widget is to Dashboard 2.0: the props its layout passes, the last message of its
+ * node (kept by the dashboard's store, re-sent after a reconnect by $dataTracker), links through the
+ * dashboard's router, and the ru-RU formatting. `periodWidget` adds the page-wide period and the site.
+ */
+import { defineComponent } from 'vue';
+import * as format from './format';
+import { Period, localDay, samePeriod } from './period';
+import { onPeriod, savedPeriod } from './period-store';
+import { Site, siteConfig, unitName } from './site';
+
+export const twinWidget = defineComponent({
+  inject: ['$socket', '$dataTracker'],
+  props: {
+    id: { type: String, required: true },
+    props: { type: Object, default: () => ({}) },
+    state: { type: Object, default: () => ({ enabled: false, visible: false }) },
+  },
+  computed: {
+    /** the last message the widget's node received (null before the first) */
+    msg(): any {
+      return (this as any).$store.state.data.messages[this.id] ?? null;
+    },
+  },
+  created() {
+    // registers for this widget's messages, asks for the last one, and asks again after a reconnect
+    (this as any).$dataTracker(this.id);
+  },
+  methods: {
+    ...format,
+    /** a link inside the dashboard: its router, not a reload of the whole app */
+    go(e: MouseEvent) {
+      const router = (this as any).$router;
+      const href = (e.currentTarget as HTMLElement | null)?.getAttribute('href');
+      if (router && href) {
+        e.preventDefault();
+        router.push(href);
+      }
+    },
+  },
+});
+
+export const periodWidget = defineComponent({
+  mixins: [twinWidget],
+  data() {
+    return { period: null as Period | null, tz: undefined as string | undefined, site: null as Site | null, siteError: '', stopFollowing: null as null | (() => void) };
+  },
+  async mounted() {
+    this.stopFollowing = onPeriod((p) => this.follow(p));
+    this.follow(savedPeriod());
+    try {
+      this.site = await siteConfig();
+      this.tz = this.site.tz;
+      // nobody chose a period yet (the period bar is on another page): today at the site
+      if (!this.period) this.follow(savedPeriod() ?? { preset: 'today', from: localDay(new Date(), this.tz), to: localDay(new Date(), this.tz) });
+    } catch (err) {
+      this.siteError = `Нет настроек станции: ${(err as Error).message}`;
+    }
+  },
+  unmounted() {
+    this.stopFollowing?.();
+  },
+  methods: {
+    follow(p: Period | null) {
+      if (p && !samePeriod(this.period, p)) this.period = { ...p };
+    },
+    unitName(unit: string | null | undefined): string {
+      return unitName(this.site, unit);
+    },
+  },
+});
