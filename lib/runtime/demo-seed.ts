@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { Db } from '../store/db';
 import { insertSamples, insertStateChanges, SampleRows } from '../store/samples';
-import { applyUpdate, upsertPlan } from '../store/downtime-store';
+import { applyUpdate } from '../store/downtime-store';
+import { upsertPlan } from '../store/plan-store';
 import { HourlyRollup } from '../store/rollup';
 import { demoHistory } from '../demo-history';
 import { countersFile, formatCountersFile } from '../simulator';

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { Db } from '../store/db';
-import type { DbLease } from '../../nodes/config-types';
+import type { DbLease } from '../store/db-lease';
 import { exchangeStatus } from '../store/onec-store';
 import { DropWatch } from '../broker-drops';
 

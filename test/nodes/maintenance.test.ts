@@ -39,9 +39,9 @@ function flow(url: string): FlowNode[] {
     { id: 'onec', type: 'twin-onec', name: '1С', mode: 'soap', url, timeoutS: '5', folder: '', encoding: 'utf-8' },
     { id: 'exchange', type: 'twin-onec-exchange', site: 'site', database: 'db', onec: 'onec', pullMinutes: '60', runHoursHours: '24', retryMinutes: '5', daysBack: '7', wires: [['steps']] },
     { id: 'steps', type: 'helper' },
-    { id: 'forecast', type: 'twin-maintenance', site: 'site', database: 'db', intervalS: '3600', wires: [['out']] },
+    { id: 'forecast', type: 'twin-maintenance', site: 'site', database: 'db', program: 'prog', intervalS: '3600', wires: [['out']] },
     { id: 'out', type: 'helper' },
-    { id: 'api', type: 'twin-api', site: 'site', database: 'db' },
+    { id: 'api', type: 'twin-api', site: 'site', database: 'db', program: 'prog' },
   ];
 }
 
