@@ -63,6 +63,17 @@ export function violations(files: ReadonlyMap<string, string>): string[] {
   return found;
 }
 
+/**
+ * SQL lives in lib/store: a query call anywhere else is a violation. One exception, with its reason:
+ * the backup tool checks on its own pg connection that a restore target is empty (before any Db exists).
+ */
+const SQL_ALLOWED = new Set(['lib/runtime/backup.ts']);
+const QUERY_CALL = /\.query\s*(<[^>]*>)?\s*\(/;
+
+export function sqlOutsideStore(files: ReadonlyMap<string, string>): string[] {
+  return [...files].filter(([file, source]) => !file.startsWith('lib/store/') && !SQL_ALLOWED.has(file) && QUERY_CALL.test(source)).map(([file]) => `${file}: SQL belongs in lib/store`);
+}
+
 function sources(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (rel: string) => {
@@ -106,5 +117,15 @@ describe('layers: store → reports → api, domain pure, nodes off lib/api (iss
     const files = new Map([...sources('lib'), ...sources('nodes')]);
     assert.ok(files.size > 100, `read ${files.size} sources`);
     assert.deepEqual(violations(files), []);
+  });
+
+  it('SQL only in lib/store: a query call elsewhere is found, and there is none', function () {
+    const made = new Map([
+      ['lib/reports/x-report.ts', "const rows = await db.query<{ n: number }>('select 1');"],
+      ['lib/store/x-store.ts', "await db.query('select 1');"],
+      ['lib/reports/y-report.ts', 'const q = parseQuery(text);'],
+    ]);
+    assert.deepEqual(sqlOutsideStore(made), ['lib/reports/x-report.ts: SQL belongs in lib/store']);
+    assert.deepEqual(sqlOutsideStore(new Map([...sources('lib'), ...sources('nodes')])), []);
   });
 });
