@@ -11,7 +11,7 @@ import { openDb, Db } from '../lib/store/db';
 import { migrate } from '../lib/store/schema';
 import { insertSamples, SampleRows } from '../lib/store/samples';
 import { HourlyRollup } from '../lib/store/rollup';
-import { accountingReport, oeeReport } from '../lib/api/accounting-report';
+import { accountingReport, oeeReport } from '../lib/reports/accounting-report';
 import { SiteModel } from '../lib/site';
 import { freshPgDatabase } from '../test/support/pg';
 import { GENSETS, YEAR_FROM, YEAR_TO, site, fillYear, timed } from './year-fixture';

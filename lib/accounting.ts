@@ -331,20 +331,67 @@ export function allocateGas(rows: GasInput[]): { shares: GasShare[]; unallocated
   return { shares, unallocated_m3: site !== null && pool === 0 ? remainder : 0 };
 }
 
+/**
+ * Electrical efficiency: kWh out over the fuel's kWh in (m³ × LHV), the one formula every report
+ * uses (a genset's row, a genset over a period, the site). Null when no fuel was burnt.
+ */
+export function efficiency(kwh: number, fuelKwh: number): number | null {
+  return fuelKwh > 0 ? kwh / fuelKwh : null;
+}
+
 /** m³ per kWh and electrical efficiency (kWh out / fuel kWh in); null where nothing was produced or burnt. */
 export function specific(kwh: number, gasM3: number | null, lhvKwhPerM3: number): { m3_per_kwh: number | null; efficiency: number | null } {
-  const fuelKwh = gasM3 === null ? 0 : gasM3 * lhvKwhPerM3;
   return {
     m3_per_kwh: kwh > 0 && gasM3 !== null ? gasM3 / kwh : null,
-    efficiency: fuelKwh > 0 ? kwh / fuelKwh : null,
+    efficiency: efficiency(kwh, gasM3 === null ? 0 : gasM3 * lhvKwhPerM3),
   };
 }
 
-/** A metered genset burning this much above its passport for the same power is flagged (wear or a bad meter). */
-export const OVERBURN_LIMIT = 0.05;
+/** The overburn rule lives with the gas model (lib/gas.ts): it is the same for a live flow and for an hour's m³. */
+export { OVERBURN_LIMIT, overburn } from './gas';
 
-/** How far metered gas exceeds the passport gas for the same output, as a fraction; null when not comparable. */
-export function overburn(meteredM3: number | null, passportM3: number): number | null {
-  if (meteredM3 === null || !(passportM3 > 0)) return null;
-  return meteredM3 / passportM3 - 1;
+/** How a report groups the hours: by local day or by local month. */
+export type Step = 'day' | 'month';
+
+export const GAS_SOURCES: readonly GasSource[] = ['meter', 'allocated', 'passport'];
+
+/** A period's gas came from one source, or from several: `mixed`. */
+export type PeriodGasSource = GasSource | 'mixed';
+export type GasShares = Partial<Record<GasSource, number>>;
+
+/**
+ * Shares of the weights rounded to 4 places that still sum to exactly 1: each share is rounded
+ * down and the ten-thousandths left over go to the largest remainders.
+ */
+export function sharesOf(weights: GasShares): GasShares {
+  const UNITS = 10_000;
+  const entries = Object.entries(weights).filter(([, w]) => (w as number) > 0) as [GasSource, number][];
+  const total = entries.reduce((a, [, w]) => a + w, 0);
+  const raw = entries.map(([g, w]) => ({ g, x: (w / total) * UNITS }));
+  const units = raw.map((r) => ({ g: r.g, n: Math.floor(r.x), rest: r.x - Math.floor(r.x) }));
+  let left = UNITS - units.reduce((a, u) => a + u.n, 0);
+  for (const u of [...units].sort((a, b) => b.rest - a.rest)) {
+    if (left <= 0) break;
+    u.n += 1;
+    left -= 1;
+  }
+  return Object.fromEntries(units.map((u) => [u.g, u.n / UNITS]));
+}
+
+/**
+ * The source of a period's gas: the sources whose hours gave it gas, weighed by m³ (by hours when
+ * the period's gas is 0 m³). One source keeps its name; several make `mixed`. Null without gas.
+ */
+export function periodGasSource(bySource: Record<GasSource, { m3: number; h: number }>): { gas_source: PeriodGasSource | null; gas_sources: GasShares | null } {
+  const m3 = GAS_SOURCES.reduce((a, g) => a + Math.max(0, bySource[g].m3), 0);
+  const weights = Object.fromEntries(GAS_SOURCES.map((g) => [g, m3 > 0 ? bySource[g].m3 : bySource[g].h])) as GasShares;
+  const shares = sharesOf(weights);
+  const sources = Object.keys(shares) as GasSource[];
+  if (sources.length === 0) return { gas_source: null, gas_sources: null };
+  return { gas_source: sources.length === 1 ? sources[0] : 'mixed', gas_sources: shares };
+}
+
+/** The m³ and hours of each gas source, summed over several periods or units. */
+export function addBySource(list: readonly Record<GasSource, { m3: number; h: number }>[]): Record<GasSource, { m3: number; h: number }> {
+  return Object.fromEntries(GAS_SOURCES.map((g) => [g, { m3: list.reduce((a, s) => a + s[g].m3, 0), h: list.reduce((a, s) => a + s[g].h, 0) }])) as Record<GasSource, { m3: number; h: number }>;
 }

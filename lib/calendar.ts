@@ -244,3 +244,17 @@ export function nextLocalTime(ms: number, minuteOfDay: number, tz: string): numb
   }
   throw new Error(`календарь ${tz}: нет времени ${hour}:${minute} после ${new Date(ms).toISOString()} / no such local time`);
 }
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Years a date may have: the twin's data and plans live here; PostgreSQL has no year 0 and JS dates end in 275760. */
+export const YEARS = { min: 2000, max: 2100 };
+
+/** A calendar date that exists (2026-02-30 does not), in YEARS. */
+export function isRealDate(day: string): boolean {
+  if (!DATE_ONLY.test(day)) return false;
+  const year = Number(day.slice(0, 4));
+  if (year < YEARS.min || year > YEARS.max) return false;
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}

@@ -105,3 +105,17 @@ export function lossOf(event: { unit: string; start: number; category: Category 
   const sum = (k: 'hours' | 'lost_kwh' | 'lost_rub') => days.reduce((a, d) => a + d[k], 0);
   return { hours: sum('hours'), lost_kwh: sum('lost_kwh'), lost_rub: sum('lost_rub'), days };
 }
+
+/**
+ * Shares of a Pareto (its items sorted by lost ₽, largest first): each item's share of the total
+ * lost ₽ and the running share up to it, in % (a gain, lost_rub < 0, counts as 0). Null when
+ * nothing was lost.
+ */
+export function paretoShares<T extends { lost_rub: number }>(items: readonly T[]): (T & { share_pct: number | null; cumulative_pct: number | null })[] {
+  const total = items.reduce((a, x) => a + Math.max(0, x.lost_rub), 0);
+  let running = 0;
+  return items.map((x) => {
+    running += Math.max(0, x.lost_rub);
+    return { ...x, share_pct: total > 0 ? (Math.max(0, x.lost_rub) / total) * 100 : null, cumulative_pct: total > 0 ? (running / total) * 100 : null };
+  });
+}

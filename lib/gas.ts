@@ -18,6 +18,18 @@ export function toStandardM3(rawM3: number, pKpa: number, tC: number): number {
   return (rawM3 * (pKpa / STANDARD_KPA) * STANDARD_K) / (tC + 273.15);
 }
 
+/** A metered genset burning this much above its passport for the same power is flagged (wear or a bad meter). */
+export const OVERBURN_LIMIT = 0.05;
+
+/**
+ * How far metered gas exceeds the passport gas for the same output, as a fraction (a flow in m³/h
+ * or a volume in m³ alike); null without a meter reading or with no passport gas to compare.
+ */
+export function overburn(metered: number | null, passport: number): number | null {
+  if (metered === null || !(passport > 0)) return null;
+  return metered / passport - 1;
+}
+
 /** What the passport says of a genset's gas right now, and, with a flow meter, how far the meter is above it. */
 export interface GasReading {
   unit: string;
@@ -52,7 +64,7 @@ export class LiveGasModel {
     } else {
       passport = [...this.flows.values()].reduce((a, f) => a + f, 0);
     }
-    return { unit: unit.unit, ts, passport_m3h: passport, meter_m3h: meter, overburn: meter !== null && passport > 0 ? meter / passport - 1 : null, ...extra };
+    return { unit: unit.unit, ts, passport_m3h: passport, meter_m3h: meter, overburn: overburn(meter, passport), ...extra };
   }
 
   forget(unit: string): void {

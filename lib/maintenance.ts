@@ -386,3 +386,52 @@ export function validateProgram(p: MaintenanceProgram): string[] {
   if (!(p.horizon_days > 0)) errors.push('горизонт — число дней > 0 / horizon must be > 0 days');
   return errors;
 }
+
+/** A unit's forecast as the alarm list reads it (the report adds the part names from 1C). */
+export interface AlarmInput {
+  unit: string;
+  name: string;
+  next: { service: string; due_run_h: number; overdue: boolean; in_days: number | null } | null;
+  within_horizon: boolean;
+  parts: (Pick<PartNeed, 'code' | 'need' | 'stock' | 'in_transit' | 'status'> & { name?: string | null; unit_name?: string | null })[];
+}
+
+export interface MaintenanceAlarm {
+  /** parts_missing: a service due within the horizon (or overdue) with a part short; overdue: overdue, parts there */
+  kind: 'parts_missing' | 'overdue';
+  unit: string;
+  name: string;
+  service: string;
+  due_run_h: number;
+  overdue: boolean;
+  in_days: number | null;
+  /** the parts short: how many are lacking after the shelf and the deliveries due in time */
+  missing: { code: string; name: string; short: number; unit_name: string }[];
+  /** one line in Russian, as the banner shows it */
+  text: string;
+}
+
+const wholeRu = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 0 });
+
+/**
+ * «Пора делать ТО, а запчастей нет!» and «ТО просрочено»: the units whose next service is due within
+ * the horizon or overdue, with a part missing (first) or, parts there, overdue. Units in the order given.
+ */
+export function maintenanceAlarms(units: readonly AlarmInput[]): MaintenanceAlarm[] {
+  const alarms: MaintenanceAlarm[] = [];
+  for (const u of units) {
+    const n = u.next;
+    if (!n || !(u.within_horizon || n.overdue)) continue;
+    const missing = u.parts
+      .filter((p) => p.status === 'missing')
+      .map((p) => ({ code: p.code, name: p.name ?? p.code, short: p.need - p.stock - p.in_transit, unit_name: p.unit_name ?? 'шт' }));
+    const when = n.overdue ? 'просрочено' : n.in_days === null ? 'срок не определён' : `через ${wholeRu.format(n.in_days)} дн.`;
+    const base = { unit: u.unit, name: u.name, service: n.service, due_run_h: n.due_run_h, overdue: n.overdue, in_days: n.in_days, missing };
+    if (missing.length) {
+      alarms.push({ kind: 'parts_missing', ...base, text: `${u.name}: ${n.service} ${when} — не хватает ${missing.map((p) => `«${p.name}» ${wholeRu.format(p.short)} ${p.unit_name}`).join(', ')}` });
+    } else if (n.overdue) {
+      alarms.push({ kind: 'overdue', ...base, text: `${u.name}: ${n.service} на ${wholeRu.format(n.due_run_h)} ч просрочено — проведите и отметьте выполнение` });
+    }
+  }
+  return alarms.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'parts_missing' ? -1 : 1));
+}

@@ -5,7 +5,7 @@
  * ("60 000,5"); a blank kWh (a template line not filled in) is no plan for that day. Any bad line rejects the whole file, with its line number; the
  * same rules check a plan sent as JSON rows.
  */
-import { isRealDate, YEARS } from './api/params';
+import { isRealDate, YEARS } from './calendar';
 
 export interface PlanRow {
   unit: string;

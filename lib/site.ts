@@ -19,6 +19,11 @@ export function economicsOf(tariff: PricePoint[], gas: PricePoint[]): Economics 
   return { tariff_rub_per_kwh: tariff, gas_rub_per_m3: gas, depreciation_rub_month: [], payroll_rub_month: [], other_rub_month: [] };
 }
 
+/** Histories of base with those of more appended, kind by kind (a config node's fixed costs added to the site's prices). */
+export function mergeEconomics(base: Economics, more: Partial<Economics>): Economics {
+  return Object.fromEntries(PRICE_KINDS.map((k) => [k, [...base[k], ...(more[k] ?? [])]])) as Economics;
+}
+
 /** The value in force at a local date: the latest entry not after it, else the earliest (it covers all older data). */
 export function valueAt(history: PricePoint[], date: string): number | undefined {
   const sorted = [...history].sort((a, b) => a.from.localeCompare(b.from));
@@ -40,6 +45,25 @@ export class SiteModel {
 
   constructor(readonly site: string, readonly name: string, readonly tz: string, economics: Pick<Economics, 'tariff_rub_per_kwh' | 'gas_rub_per_m3'> & Partial<Economics>) {
     this.economics = { ...economicsOf(economics.tariff_rub_per_kwh, economics.gas_rub_per_m3), ...economics };
+  }
+
+  /**
+   * The site as a node that references its own config nodes sees it: the same units and live fleet,
+   * with the fixed costs of its twin-economics and the programs of its twin-maintenance-program
+   * added (read at each use, so a redeployed config node counts at once). The site is not changed:
+   * config nodes no longer write into it.
+   */
+  scoped(config: { economics?: () => Partial<Economics>; programs?: () => readonly MaintenanceProgram[] }): SiteModel {
+    const view = Object.create(this) as SiteModel;
+    if (config.economics) {
+      const costs = config.economics;
+      Object.defineProperty(view, 'economics', { get: () => mergeEconomics(this.economics, costs()), enumerable: true });
+    }
+    if (config.programs) {
+      const programs = config.programs;
+      Object.defineProperty(view, 'maintenancePrograms', { get: () => [...this.maintenancePrograms, ...programs()], enumerable: true });
+    }
+    return view;
   }
 
   /** Adds a unit; an id used twice is refused so two config nodes cannot feed one unit. */

@@ -3,10 +3,10 @@ import type { MqttClient } from 'mqtt';
 import type { Node } from './red';
 import type { SiteModel } from '../lib/site';
 import type { UnitConfig } from '../lib/units';
-import type { Db } from '../lib/store/db';
 import type { OnecTransport } from '../lib/onec/contract';
 import type { AckLedger } from '../lib/ack-ledger';
 import type { DropWatch } from '../lib/broker-drops';
+import type { DbLease } from '../lib/store/db-lease';
 
 export interface SiteNode extends Node {
   model?: SiteModel;
@@ -18,12 +18,8 @@ export interface UnitNode extends Node {
   siteId?: string;
 }
 
-/** A node's hold on the database: it stays open until every holder has released it. */
-export interface DbLease {
-  /** the open, migrated database; rejects with the reason when it cannot be reached (call again to retry) */
-  connect(): Promise<Db>;
-  release(): Promise<void>;
-}
+/** A node's hold on the database (lib/store/db-lease.ts). */
+export type { DbLease };
 
 export interface DatabaseNode extends Node {
   lease(): DbLease;

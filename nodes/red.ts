@@ -29,6 +29,8 @@ export interface NodeAPI {
     createNode(node: unknown, config: unknown): void;
     registerType(type: string, ctor: Function, opts?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
     getNode(id: string): unknown;
+    /** every node and config node of the deployed flows, as saved (type, id and its properties) */
+    eachNode(cb: (n: { id: string; type: string; [key: string]: unknown }) => void): void;
   };
   httpNode: {
     get(path: string, ...handlers: Function[]): void;

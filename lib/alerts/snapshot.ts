@@ -10,8 +10,8 @@ import { hasDowntime, lossOf } from '../downtime';
 import { listEvents } from '../store/downtime-store';
 import { loadForecast } from '../store/maintenance-store';
 import { exchangeStatus } from '../store/onec-store';
-import { sitePricing } from '../api/downtime-report';
-import { accountingReport } from '../api/accounting-report';
+import { sitePricing } from '../reports/downtime-report';
+import { accountingReport } from '../reports/accounting-report';
 import { lagOf } from '../lag';
 import { AlertSnapshot, SnapshotUnit, UNTAGGED_LOOKBACK_MS } from './rules';
 

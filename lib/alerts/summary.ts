@@ -6,11 +6,11 @@
 import { Db } from '../store/db';
 import { SiteModel } from '../site';
 import { addDays, dayStart, localDate, localMonth } from '../calendar';
-import { accountingReport } from '../api/accounting-report';
-import { downtimeReport } from '../api/downtime-report';
-import { maintenanceReport } from '../api/maintenance-report';
-import { monthEconomics } from '../api/economics-report';
-import { exportWorkbook } from '../api/export-xlsx';
+import { accountingReport } from '../reports/accounting-report';
+import { downtimeReport } from '../reports/downtime-report';
+import { maintenanceReport } from '../reports/maintenance-report';
+import { monthEconomics } from '../reports/economics-report';
+import { exportWorkbook } from '../reports/export-xlsx';
 import { AlertMessage } from './message';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

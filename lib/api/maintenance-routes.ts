@@ -7,7 +7,7 @@ import { ApiError, isRealDate, parseText, YEARS } from './params';
 import { localDate, dayStart } from '../calendar';
 import { addServiceRecord, listServiceRecords, programOf, counterReadings } from '../store/maintenance-store';
 import { MaintenanceProgram } from '../maintenance';
-import { maintenanceReport } from './maintenance-report';
+import { maintenanceReport } from '../reports/maintenance-report';
 
 export function maintenanceRoutes(ctx: ApiContext): Route[] {
   const { site } = ctx;

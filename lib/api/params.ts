@@ -1,5 +1,8 @@
 /** Checks REST parameters; every problem becomes a 400 with what was wrong and what to do. */
-import { dayStart, nextDayStart } from '../calendar';
+import { dayStart, nextDayStart, isRealDate, YEARS } from '../calendar';
+
+/** Date checks shared with the plan CSV and the config nodes live in lib/calendar.ts. */
+export { isRealDate, YEARS };
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -7,20 +10,7 @@ export class ApiError extends Error {
   }
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-/** Years a date may have: the twin's data and plans live here; PostgreSQL has no year 0 and JS dates end in 275760. */
-export const YEARS = { min: 2000, max: 2100 };
-
-/** A calendar date that exists (2026-02-30 does not), in YEARS. */
-export function isRealDate(day: string): boolean {
-  if (!DATE_ONLY.test(day)) return false;
-  const year = Number(day.slice(0, 4));
-  if (year < YEARS.min || year > YEARS.max) return false;
-  const d = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-}
 
 /** The value of a table's own key (not one of Object.prototype's: `constructor`, `__proto__`, `toString`). */
 export function ownEntry<T>(table: Readonly<Record<string, T>>, key: unknown): T | undefined {

@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import { Db } from '../store/db';
 import { insertSamples, insertStateChanges, SampleRows } from '../store/samples';
-import { applyUpdate, upsertPlan } from '../store/downtime-store';
+import { applyUpdate } from '../store/downtime-store';
+import { upsertPlan } from '../store/plan-store';
+import { hasSamples } from '../store/health-store';
 import { HourlyRollup } from '../store/rollup';
 import { demoHistory } from '../demo-history';
 import { countersFile, formatCountersFile } from '../simulator';
@@ -46,8 +48,7 @@ export function simulatorFromFlows(flows: FlowNode[], defaultTz: string) {
  */
 export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string, defaultTz: string, days: number, now: number): Promise<number> {
   if (!(days > 0)) return 0;
-  const any = await db.query('select 1 from unit_last_sample limit 1');
-  if (any.length) return 0;
+  if (await hasSamples(db)) return 0;
   const opts = simulatorFromFlows(JSON.parse(fs.readFileSync(flowFile, 'utf8')) as FlowNode[], defaultTz);
   if (!opts || opts.units.length === 0) return 0;
   // The last sample is now: the live simulator follows within the unit timeout, so no gap shows as «Нет связи».

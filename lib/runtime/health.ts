@@ -8,9 +8,10 @@
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { Db } from '../store/db';
-import type { DbLease } from '../../nodes/config-types';
+import type { DbLease } from '../store/db-lease';
 import { exchangeStatus } from '../store/onec-store';
 import { DropWatch } from '../broker-drops';
+import { ping, latestSampleMs, dirtyUnitHours } from '../store/health-store';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const VERSION: string = require(path.resolve(__dirname, '..', '..', '..', 'package.json')).version;
@@ -61,14 +62,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 async function readDatabase(db: Db, now: number): Promise<DatabaseHealth> {
-  await db.query('select 1');
-  const [last] = await db.query<{ ms: number | null }>('select (extract(epoch from max(ts)) * 1000)::float8 as ms from unit_last_sample');
-  const [dirty] = await db.query<{ n: number }>('select count(*)::int as n from rollup_dirty');
+  await ping(db);
+  const last = await latestSampleMs(db);
+  const dirty = await dirtyUnitHours(db);
   const onec = await exchangeStatus(db);
   return {
     ok: true,
-    last_sample: last?.ms == null ? null : { at: iso(last.ms) as string, age_s: Math.round((now - Number(last.ms)) / 1000) },
-    rollup_pending_unit_hours: Number(dirty?.n ?? 0),
+    last_sample: last === null ? null : { at: iso(last) as string, age_s: Math.round((now - last) / 1000) },
+    rollup_pending_unit_hours: dirty,
     onec: onec.map((o) => ({ operation: o.operation, ok_at: iso(o.ok_at), error_at: iso(o.error_at), failing: o.failing })),
   };
 }

@@ -1,11 +1,12 @@
-import { NodeAPI, Node, requireConfig, requireSite, registerTwinNode, every, numberField } from '../red';
-import { SiteNode, DatabaseNode } from '../config-types';
+import { NodeAPI, Node, requireConfig, registerTwinNode, every, numberField } from '../red';
+import { DatabaseNode } from '../config-types';
 import { AlertEngine } from '../../lib/alerts/engine';
 import { AlertThresholds, DEFAULT_THRESHOLDS } from '../../lib/alerts/rules';
 import { MorningSummary, parseClock } from '../../lib/alerts/morning';
 import { buildMorningSummary } from '../../lib/alerts/summary';
+import { siteWithConfig } from '../site-config';
 
-type AlertsConfig = { site: string; database: string; intervalS: string; summaryAt: string } & Record<keyof AlertThresholds, string>;
+type AlertsConfig = { site: string; database: string; economics?: string; program?: string; intervalS: string; summaryAt: string } & Record<keyof AlertThresholds, string>;
 
 /** The thresholds the editor form holds, each checked against its sane range. */
 function thresholdsOf(config: AlertsConfig): AlertThresholds {
@@ -36,7 +37,7 @@ function thresholdsOf(config: AlertsConfig): AlertThresholds {
  */
 export = (RED: NodeAPI) =>
   registerTwinNode<Node, AlertsConfig>(RED, 'twin-alerts', (node, config) => {
-    const site = requireSite<SiteNode>(RED, config.site);
+    const site = siteWithConfig(RED, node, config, { economics: true, programs: true });
     const lease = requireConfig<DatabaseNode>(RED, config.database, 'база данных (twin-database)').lease();
     const intervalS = numberField(config.intervalS, 30);
     if (!(intervalS >= 5 && intervalS <= 3600)) throw new Error('период проверки — от 5 до 3600 с / the interval must be 5…3600 s');

@@ -1,6 +1,6 @@
 import express, { Request, Response } from 'express';
-import { NodeAPI, Node, requireSite, registerTwinNode } from '../red';
-import { SiteNode, DatabaseNode, DbLease } from '../config-types';
+import { NodeAPI, Node, registerTwinNode } from '../red';
+import { DatabaseNode, DbLease } from '../config-types';
 import { apiRoutes, ApiContext, FileReply } from '../../lib/api/routes';
 import { ApiError } from '../../lib/api/params';
 import { Role, atLeast } from '../../lib/runtime/auth';
@@ -9,10 +9,14 @@ import { userStore } from '../../lib/runtime/users';
 import { auditTrail } from '../../lib/audit';
 import { writeGuard } from '../../lib/runtime/write-guard';
 import { errorAnswer } from '../../lib/runtime/http-errors';
+import { siteWithConfig } from '../site-config';
 
 interface ApiConfig {
   site: string;
   database: string;
+  /** the twin-economics / twin-maintenance-program config nodes it uses (empty in flows saved before them) */
+  economics?: string;
+  program?: string;
 }
 
 /** Removes this node's routes from Node-RED's HTTP router (as the core http-in node does on close). */
@@ -27,7 +31,7 @@ const parseBody = [writeGuard, express.json({ limit: '1mb' }), express.text({ ty
 /** The REST API of DESIGN.md ("REST API (out)") for one site. */
 export = (RED: NodeAPI) =>
   registerTwinNode<Node, ApiConfig>(RED, 'twin-api', (node, config) => {
-    const site = requireSite<SiteNode>(RED, config.site);
+    const site = siteWithConfig(RED, node, config, { economics: true, programs: true });
     const database = config.database ? (RED.nodes.getNode(config.database) as DatabaseNode | null) : null;
     const lease: DbLease | undefined = database?.lease();
     const ctx: ApiContext = {

@@ -1,10 +1,13 @@
-import { NodeAPI, Node, Send, requireConfig, requireSite, registerTwinNode, every, numberField } from '../red';
-import { SiteNode, DatabaseNode } from '../config-types';
-import { maintenanceReport, MaintenanceReport } from '../../lib/api/maintenance-report';
+import { NodeAPI, Node, Send, requireConfig, registerTwinNode, every, numberField } from '../red';
+import { DatabaseNode } from '../config-types';
+import { maintenanceReport, MaintenanceReport } from '../../lib/reports/maintenance-report';
+import { siteWithConfig } from '../site-config';
 
 interface ForecasterConfig {
   site: string;
   database: string;
+  /** the twin-maintenance-program config node it uses (empty in flows saved before it) */
+  program?: string;
   intervalS: string;
 }
 
@@ -24,7 +27,7 @@ function statusOf(r: MaintenanceReport): { fill: 'red' | 'green' | 'yellow' | 'g
  */
 export = (RED: NodeAPI) =>
   registerTwinNode<Node, ForecasterConfig>(RED, 'twin-maintenance', (node, config) => {
-    const site = requireSite<SiteNode>(RED, config.site);
+    const site = siteWithConfig(RED, node, config, { programs: true });
     const lease = requireConfig<DatabaseNode>(RED, config.database, 'база данных (twin-database)').lease();
     const intervalS = numberField(config.intervalS, 300);
     if (!(intervalS >= 10)) throw new Error('период — число секунд ≥ 10 / the interval must be ≥ 10 s');

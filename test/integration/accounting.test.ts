@@ -7,8 +7,8 @@ import { openDb, Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 import { insertSamples, SampleRows } from '../../lib/store/samples';
 import { HourlyRollup } from '../../lib/store/rollup';
-import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
-import { monthEconomics } from '../../lib/api/economics-report';
+import { accountingReport, oeeReport } from '../../lib/reports/accounting-report';
+import { monthEconomics } from '../../lib/reports/economics-report';
 import { parseTs } from '../../lib/telemetry';
 import { SiteModel } from '../../lib/site';
 import { tmpDir } from '../nodes/fixture';
@@ -101,6 +101,33 @@ for (const target of DB_TARGETS) {
       near(report.totals.gas_m3, 2653.936, 2e-3);
       near(report.totals.site_meter_m3, 2653.936, 2e-3);
       assert.deepEqual(report.flags, []);
+
+      // Per genset over the two days (issue 14: the blocks no longer sum rows themselves).
+      const [g1, g2] = report.units;
+      assert.deepEqual([g1.unit, g2.unit], ['gpu1', 'gpu2']);
+      // gpu1: 2 × 5 018 = 10 036 kWh against 2 × 64 435.2 = 128 870.4: gap −118 834.4 kWh,
+      // 10 036 / 128 870.4 − 1 = −92.21 %, far under 95 % of the plan.
+      near(g1.kwh, 10_036, 1e-6);
+      near(g1.kwh_plan, 128_870.4, 1e-6);
+      near(g1.kwh_gap, -118_834.4, 1e-6);
+      near(g1.kwh_gap_pct, -92.21, 0.005);
+      assert.equal(g1.below_plan, true);
+      // gas 2 × 1 326.968 = 2 653.936 m³, all allocated; efficiency as a day's: 10 036 / (2 653.936 × 8.852) = 0.427198
+      near(g1.gas_m3, 2653.936, 2e-3);
+      assert.equal(g1.gas_source, 'allocated');
+      near(g1.efficiency, 0.427198, 1e-5);
+      near(g1.m3_per_kwh, 0.264442, 1e-5);
+      // gpu2 stood: no gas, no efficiency, all of its plan missed
+      assert.equal(g2.kwh, 0);
+      assert.equal(g2.gas_m3, null);
+      assert.equal(g2.efficiency, null);
+      assert.equal(g2.below_plan, true);
+      // The site: the same efficiency (only gpu1 burnt gas), below plan; each day's bar flagged too.
+      near(report.totals.efficiency, 0.427198, 1e-5);
+      assert.equal(report.totals.below_plan, true);
+      assert.equal(report.totals.gas_source, 'allocated');
+      assert.deepEqual(report.periods.map((p) => p.below_plan), [true, true]);
+      assert.equal(report.below_plan_share, 0.95);
     });
 
     it('gives the same daily totals for timestamps sent in UTC', async () => {

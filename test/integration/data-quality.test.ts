@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
-import { dataQualityReport } from '../../lib/api/data-quality-report';
+import { dataQualityReport } from '../../lib/reports/data-quality-report';
 import { apiRoutes } from '../../lib/api/routes';
 import { ApiError } from '../../lib/api/params';
 import { SiteModel } from '../../lib/site';

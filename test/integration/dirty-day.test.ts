@@ -9,7 +9,7 @@ import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
 import { insertSamples, SampleRows } from '../../lib/store/samples';
 import { HourlyRollup } from '../../lib/store/rollup';
-import { accountingReport } from '../../lib/api/accounting-report';
+import { accountingReport } from '../../lib/reports/accounting-report';
 import { counterReadings } from '../../lib/store/maintenance-store';
 import { SiteModel } from '../../lib/site';
 import { Sample } from '../../lib/telemetry';

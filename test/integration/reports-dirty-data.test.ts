@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
-import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
-import { downtimeReport } from '../../lib/api/downtime-report';
-import { monthEconomics } from '../../lib/api/economics-report';
+import { accountingReport, oeeReport } from '../../lib/reports/accounting-report';
+import { downtimeReport } from '../../lib/reports/downtime-report';
+import { monthEconomics } from '../../lib/reports/economics-report';
 import { apiRoutes } from '../../lib/api/routes';
-import { exportWorkbook } from '../../lib/api/export-xlsx';
+import { exportWorkbook } from '../../lib/reports/export-xlsx';
 import { SiteModel } from '../../lib/site';
 import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
 import { testUnit } from '../support/units';
@@ -187,6 +187,8 @@ for (const target of DB_TARGETS) {
       // Now a planned stop that loses like any other: 3 events, 6 h, 16 108.8 kWh, 36 795.21 × 2 = 73 590.42 ₽.
       assert.deepEqual(after.totals, { events: 3, hours: 6, lost_kwh: 16_108.8, lost_rub: 73_590.42, unknown: { events: 0, hours: 0, lost_kwh: 0, lost_rub: 0 } });
       assert.deepEqual(after.pareto.map((p) => [p.reason, p.lost_rub]), [[null, 36_795.21], ['planned_maintenance', 36_795.21]]);
+      // Two equal losses: 50 % each, 50 % then 100 % running.
+      assert.deepEqual(after.pareto.map((p) => [p.share_pct, p.cumulative_pct]), [[50, 50], [50, 100]]);
     });
 
     it('reports the unit-hours of the period still waiting for the rollup', async () => {

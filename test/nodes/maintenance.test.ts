@@ -39,9 +39,9 @@ function flow(url: string): FlowNode[] {
     { id: 'onec', type: 'twin-onec', name: '1С', mode: 'soap', url, timeoutS: '5', folder: '', encoding: 'utf-8' },
     { id: 'exchange', type: 'twin-onec-exchange', site: 'site', database: 'db', onec: 'onec', pullMinutes: '60', runHoursHours: '24', retryMinutes: '5', daysBack: '7', wires: [['steps']] },
     { id: 'steps', type: 'helper' },
-    { id: 'forecast', type: 'twin-maintenance', site: 'site', database: 'db', intervalS: '3600', wires: [['out']] },
+    { id: 'forecast', type: 'twin-maintenance', site: 'site', database: 'db', program: 'prog', intervalS: '3600', wires: [['out']] },
     { id: 'out', type: 'helper' },
-    { id: 'api', type: 'twin-api', site: 'site', database: 'db' },
+    { id: 'api', type: 'twin-api', site: 'site', database: 'db', program: 'prog' },
   ];
 }
 
@@ -95,6 +95,13 @@ describe('block 4 nodes: program, 1C exchange, forecaster and the maintenance AP
     // 20 × 1 250 + 2 × 18 450 + 12 h × 2 500 ₽ = 25 000 + 36 900 + 30 000 = 91 900 ₽
     assert.equal(g1.cost_rub, 91900);
     assert.deepEqual([g1.risk, g2.risk], ['high', 'high']);
+    // The banner's list from the API (issue 14): both due within the 90-day horizon with plugs short —
+    // gpu1 needs 20, has 8 on the shelf and none in time: 12 short; gpu2 needs 20 and gets none: 20 short.
+    assert.deepEqual(r.alarms.map((a: any) => [a.kind, a.unit, a.missing.map((p: any) => [p.name, p.short, p.unit_name])]), [
+      ['parts_missing', 'gpu1', [['Свеча зажигания', 12, 'шт']]],
+      ['parts_missing', 'gpu2', [['Свеча зажигания', 20, 'шт']]],
+    ]);
+    assert.equal(r.alarms[0].text, 'ГПУ-1: ТО-2000 через 4 дн. — не хватает «Свеча зажигания» 12 шт');
     // 30 days: both first services (days 4 and 20); 90 days: also gpu1's 4 000 h at (4 000 − 1 904) / 24 = 87.3 days
     // (gpu2's at (4 000 − 1 520) / 24 = 103.3 days is out); 365 days: each unit's 2 000 … 10 000 h
     // (gpu1: 8 096 h = 337 days, gpu2: 8 480 h = 353 days; 12 000 h is beyond): 10 × 91 900 ₽

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { periodGasSource, sharesOf } from '../../lib/api/accounting-report';
-import { gasSourceText } from '../../lib/api/export-xlsx';
+import { periodGasSource, sharesOf } from '../../lib/accounting';
+import { gasSourceText } from '../../lib/reports/export-xlsx';
 
 const none = { m3: 0, h: 0 };
 

@@ -10,7 +10,7 @@ import { SiteModel, isoOrNull } from '../site';
 import { round } from '../units';
 import { HOUR_MS } from '../accounting';
 import { RejectCode } from '../telemetry';
-import { firstAccountedHour } from './accounting-report';
+import { firstAccountedHour } from '../store/accounting-store';
 
 /** What each reject code means, shortly, for the table (the log keeps the full reason of the first one). */
 export const REJECT_TEXT: Record<RejectCode, string> = {

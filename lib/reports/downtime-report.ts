@@ -1,7 +1,8 @@
 import { Db } from '../store/db';
-import { listEvents, planKwh, priceHistory } from '../store/downtime-store';
+import { listEvents } from '../store/downtime-store';
+import { planKwh, priceHistory } from '../store/plan-store';
 import { lastSamples } from '../store/samples';
-import { UNKNOWN_CATEGORY, hasDowntime, lossOf, Pricing } from '../downtime';
+import { UNKNOWN_CATEGORY, hasDowntime, lossOf, paretoShares, Pricing } from '../downtime';
 import { listReasons } from '../store/reasons-store';
 import { SiteModel, PricePoint, Economics, PRICE_KINDS, isoOrNull } from '../site';
 import { localDate } from '../calendar';
@@ -74,9 +75,11 @@ export async function downtimeReport(db: Db, site: SiteModel, from: number, to: 
   const lost = rows.filter((r) => !r.possible);
   const units = [...new Set(lost.map((r) => r.unit))];
   const reasons = [...new Set(lost.map((r) => r.reason ?? ''))];
-  const pareto = reasons
-    .map((reason) => ({ reason: reason || null, reason_text: reason ? reasonNames.nameOf(reason) : 'Причина не указана', ...total(lost.filter((r) => (r.reason ?? '') === reason)) }))
-    .sort((a, b) => b.lost_rub - a.lost_rub);
+  const pareto = paretoShares(
+    reasons
+      .map((reason) => ({ reason: reason || null, reason_text: reason ? reasonNames.nameOf(reason) : 'Причина не указана', ...total(lost.filter((r) => (r.reason ?? '') === reason)) }))
+      .sort((a, b) => b.lost_rub - a.lost_rub),
+  ).map((p) => ({ ...p, share_pct: p.share_pct === null ? null : round(p.share_pct, 1), cumulative_pct: p.cumulative_pct === null ? null : round(p.cumulative_pct, 1) }));
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),

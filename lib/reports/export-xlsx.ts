@@ -8,10 +8,11 @@ import { Db } from '../store/db';
 import { SiteModel } from '../site';
 import { localMonths, zoneOffsetMs } from '../calendar';
 import { downtimeReport } from './downtime-report';
-import { accountingReport, oeeReport, PeriodGasSource, GasShares } from './accounting-report';
+import { accountingReport, oeeReport } from './accounting-report';
+import { PeriodGasSource, GasShares } from '../accounting';
 import { maintenanceReport } from './maintenance-report';
 import { monthEconomics } from './economics-report';
-import { kpiReport } from './kpi-routes';
+import { kpiReport } from './kpi-report';
 
 interface Column {
   header: string;

@@ -5,7 +5,8 @@ import { SiteModel } from '../site';
 import { monthStart, nextMonthStart } from '../calendar';
 import { round } from '../units';
 import { monthCost, COST_ITEMS } from '../economics';
-import { accountingReport, firstAccountedHour } from './accounting-report';
+import { accountingReport } from './accounting-report';
+import { firstAccountedHour } from '../store/accounting-store';
 import { siteEconomics } from './downtime-report';
 
 export async function monthEconomics(db: Db, site: SiteModel, month: string, now: number) {

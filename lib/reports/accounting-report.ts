@@ -3,78 +3,25 @@
  * site, with the plan, the gas source, specific consumption, efficiency and OEE.
  */
 import { Db } from '../store/db';
-import { listEvents, planKwh } from '../store/downtime-store';
+import { listEvents } from '../store/downtime-store';
+import { planKwh } from '../store/plan-store';
+import { HourSums, firstAccountedHour, hourSums, unitTotals } from '../store/accounting-store';
+import { pendingRollups } from '../store/rollup-pending';
 import { SiteModel } from '../site';
 import { localDays } from '../calendar';
 import { UnitConfig, round } from '../units';
 import { Category, UNKNOWN_CATEGORY, plannedKwOf } from '../downtime';
-import { GasSource, HOUR_MS, OVERBURN_LIMIT, overburn, specific } from '../accounting';
+import { HOUR_MS, OVERBURN_LIMIT, Step, overburn, periodGasSource, specific } from '../accounting';
 import { NOT_AGAINST_AVAILABILITY, OeeInput, overlapHours, siteOee, unitOee } from '../oee';
-import { pendingRollups } from '../store/rollup-pending';
 import { categoryHours } from '../kpi';
+import { BELOW_PLAN_SHARE, PeriodTotals, periodTotals, planGap } from '../period-totals';
 
-export type Step = 'day' | 'month';
+export type { Step } from '../accounting';
+export { firstAccountedHour, unitTotals } from '../store/accounting-store';
 
 /** The rollups are hourly: a period is read as the whole hours that cover it (local days are whole hours in Russia's zones). */
 function wholeHours(from: number, to: number): { from: number; to: number } {
   return { from: Math.floor(from / HOUR_MS) * HOUR_MS, to: Math.ceil(to / HOUR_MS) * HOUR_MS };
-}
-
-interface HourSums {
-  unit: string;
-  period: string;
-  kwh: number;
-  gas_m3: number | null;
-  passport_m3: number;
-  meter_m3: number | null;
-  unallocated_m3: number;
-  service_h: number;
-  data_h: number;
-  /** m³ and hours of each gas source */
-  by_source: Record<GasSource, { m3: number; h: number }>;
-  /** passport m³ of the hours whose gas was allocated from the site meter */
-  allocated_passport_m3: number;
-}
-
-const GAS_SOURCES: readonly GasSource[] = ['meter', 'allocated', 'passport'];
-
-const PERIOD_FORMAT: Record<Step, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM' };
-
-async function hourSums(db: Db, from: number, to: number, tz: string, step: Step): Promise<HourSums[]> {
-  const perSource = GAS_SOURCES.map(
-    (g) => `coalesce(sum(gas_m3) filter (where gas_source = '${g}'), 0) as gas_${g}_m3, count(*) filter (where gas_source = '${g}') as gas_${g}_h`,
-  ).join(', ');
-  const rows = await db.query<Record<string, unknown>>(
-    `select unit, to_char(hour at time zone $3, $4) as period, sum(kwh) as kwh, sum(gas_m3) as gas_m3,
-       sum(passport_m3) as passport_m3, sum(meter_m3) as meter_m3, sum(unallocated_m3) as unallocated_m3,
-       sum(service_h) as service_h, sum(data_h) as data_h, ${perSource},
-       coalesce(sum(passport_m3) filter (where gas_source = 'allocated'), 0) as allocated_passport_m3
-     from unit_hourly where hour >= $1 and hour < $2 group by 1, 2`,
-    [new Date(from).toISOString(), new Date(to).toISOString(), tz, PERIOD_FORMAT[step]],
-  );
-  const num = (v: unknown) => (v === null ? null : Number(v));
-  return rows.map((r) => ({
-    unit: r.unit as string,
-    period: r.period as string,
-    kwh: Number(r.kwh),
-    gas_m3: num(r.gas_m3),
-    passport_m3: Number(r.passport_m3),
-    meter_m3: num(r.meter_m3),
-    unallocated_m3: Number(r.unallocated_m3),
-    service_h: Number(r.service_h),
-    data_h: Number(r.data_h),
-    by_source: Object.fromEntries(GAS_SOURCES.map((g) => [g, { m3: Number(r[`gas_${g}_m3`]), h: Number(r[`gas_${g}_h`]) }])) as HourSums['by_source'],
-    allocated_passport_m3: Number(r.allocated_passport_m3),
-  }));
-}
-
-/**
- * The first hour the twin has data for, epoch ms (undefined before any). Before it nothing is
- * known: no plan is held against it and no hours are owed (a new site does not start at −100 %).
- */
-export async function firstAccountedHour(db: Db): Promise<number | undefined> {
-  const r = await db.query<{ ms: number | null }>('select (extract(epoch from min(hour)) * 1000)::float8 as ms from unit_hourly');
-  return r[0]?.ms === null || r[0]?.ms === undefined ? undefined : Number(r[0].ms);
 }
 
 /** Local days of [from, to), each with its hours in [seenFrom, min(to, now)): the part held against the plan. */
@@ -95,44 +42,11 @@ async function planOf(db: Db, gensets: UnitConfig[], days: ReturnType<typeof day
   return plan;
 }
 
-/** A period's gas came from one source, or from several: `mixed`. */
-export type PeriodGasSource = GasSource | 'mixed';
-export type GasShares = Partial<Record<GasSource, number>>;
-
-/**
- * Shares of the weights rounded to 4 places that still sum to exactly 1: each share is rounded
- * down and the ten-thousandths left over go to the largest remainders.
- */
-export function sharesOf(weights: GasShares): GasShares {
-  const UNITS = 10_000;
-  const entries = Object.entries(weights).filter(([, w]) => (w as number) > 0) as [GasSource, number][];
-  const total = entries.reduce((a, [, w]) => a + w, 0);
-  const raw = entries.map(([g, w]) => ({ g, x: (w / total) * UNITS }));
-  const units = raw.map((r) => ({ g: r.g, n: Math.floor(r.x), rest: r.x - Math.floor(r.x) }));
-  let left = UNITS - units.reduce((a, u) => a + u.n, 0);
-  for (const u of [...units].sort((a, b) => b.rest - a.rest)) {
-    if (left <= 0) break;
-    u.n += 1;
-    left -= 1;
-  }
-  return Object.fromEntries(units.map((u) => [u.g, u.n / UNITS]));
-}
-
-/**
- * The source of a period's gas: the sources whose hours gave it gas, weighed by m³ (by hours when
- * the period's gas is 0 m³). One source keeps its name; several make `mixed`. Null without gas.
- */
-export function periodGasSource(bySource: Record<GasSource, { m3: number; h: number }>): { gas_source: PeriodGasSource | null; gas_sources: GasShares | null } {
-  const m3 = GAS_SOURCES.reduce((a, g) => a + Math.max(0, bySource[g].m3), 0);
-  const weights = Object.fromEntries(GAS_SOURCES.map((g) => [g, m3 > 0 ? bySource[g].m3 : bySource[g].h])) as GasShares;
-  const shares = sharesOf(weights);
-  const sources = Object.keys(shares) as GasSource[];
-  if (sources.length === 0) return { gas_source: null, gas_sources: null };
-  return { gas_source: sources.length === 1 ? sources[0] : 'mixed', gas_sources: shares };
-}
-
 const pct = (x: number | null) => (x === null ? null : round(x * 100, 2));
 const r3 = (x: number | null) => (x === null ? null : round(x, 3));
+const r5 = (x: number | null) => (x === null ? null : round(x, 5));
+/** A period with no rollup row: no gas from any source. */
+const NO_GAS: HourSums['by_source'] = { meter: { m3: 0, h: 0 }, allocated: { m3: 0, h: 0 }, passport: { m3: 0, h: 0 } };
 
 export async function accountingReport(db: Db, site: SiteModel, from: number, to: number, step: Step, unit: string | undefined, now: number) {
   const tz = site.tz;
@@ -159,14 +73,16 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
       const source = s && gas !== null ? periodGasSource(s.by_source) : { gas_source: null, gas_sources: null };
       // Only a genset's own meter in every hour is compared with its passport: a share of the site meter is not its reading.
       const excess = source.gas_source === 'meter' ? overburn(gas, s!.passport_m3) : null;
+      const gap = planGap(kwh, kwhPlan);
       return {
         unit: u.unit,
         name: u.name,
         period,
         kwh: r3(kwh)!,
         kwh_plan: r3(kwhPlan)!,
-        kwh_gap: r3(kwh - kwhPlan)!,
-        kwh_gap_pct: kwhPlan > 0 ? pct(kwh / kwhPlan - 1) : null,
+        kwh_gap: r3(gap.kwh_gap)!,
+        kwh_gap_pct: pct(gap.kwh_gap_share),
+        below_plan: gap.below_plan,
         gas_m3: r3(gas),
         ...source,
         passport_m3: r3(s?.passport_m3 ?? 0)!,
@@ -179,10 +95,19 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
   );
 
   // The site: the gensets' sums; fuel in is each genset's gas at its own LHV.
+  // Each genset over the whole period, and the site, summed from the rows (so the totals add up to what the rows show).
+  const partOf = (r: (typeof rows)[number]) => ({
+    kwh: r.kwh,
+    kwh_plan: r.kwh_plan,
+    gas_m3: r.gas_m3,
+    lhv_kwh_per_m3: site.unit(r.unit)!.lhv_kwh_per_m3,
+    by_source: byKey.get(`${r.unit}|${r.period}`)?.by_source ?? NO_GAS,
+  });
+  const units = gensets.map((u) => ({ unit: u.unit, name: u.name, ...shapeTotals(periodTotals(rows.filter((r) => r.unit === u.unit).map(partOf))) }));
+  const siteTotals = periodTotals(rows.map(partOf));
   const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0);
   const kwh = sum((r) => r.kwh);
   const gas = sum((r) => r.gas_m3 ?? 0);
-  const fuelKwh = sum((r) => (r.gas_m3 ?? 0) * site.unit(r.unit)!.lhv_kwh_per_m3);
   const kwhPlan = sum((r) => r.kwh_plan);
   const siteMeter = sums.filter((s) => gasUnits.some((g) => g.unit === s.unit) && s.gas_m3 !== null);
   const siteMeterM3 = siteMeter.length ? siteMeter.reduce((a, s) => a + (s.gas_m3 as number), 0) : null;
@@ -218,18 +143,23 @@ export async function accountingReport(db: Db, site: SiteModel, from: number, to
     to: new Date(to).toISOString(),
     step,
     rows,
+    units,
     periods: sitePeriods(periods, rows, unit ? [] : sums),
     totals: {
       kwh: r3(kwh),
       kwh_plan: r3(kwhPlan),
-      kwh_gap: r3(kwh - kwhPlan),
-      kwh_gap_pct: kwhPlan > 0 ? pct(kwh / kwhPlan - 1) : null,
+      kwh_gap: r3(siteTotals.kwh_gap),
+      kwh_gap_pct: pct(siteTotals.kwh_gap_share),
+      below_plan: siteTotals.below_plan,
       gas_m3: r3(gas),
+      gas_source: siteTotals.gas_source,
+      gas_sources: siteTotals.gas_sources,
       site_meter_m3: unit ? null : r3(siteMeterM3),
       unallocated_m3: unit ? 0 : r3(sums.reduce((a, s) => a + s.unallocated_m3, 0)),
       m3_per_kwh: kwh > 0 ? round(gas / kwh, 5) : null,
-      efficiency: fuelKwh > 0 ? round(kwh / fuelKwh, 5) : null,
+      efficiency: r5(siteTotals.efficiency),
     },
+    below_plan_share: BELOW_PLAN_SHARE,
     flags,
     pending,
   };
@@ -248,11 +178,30 @@ function sitePeriods(periods: string[], rows: { period: string; kwh: number; kwh
     const a = acc.get(s.period);
     if (a) a.unallocated_m3 += s.unallocated_m3;
   }
-  return [...acc.values()].map((a) => ({ period: a.period, kwh: r3(a.kwh), kwh_plan: r3(a.kwh_plan), gas_m3: r3(a.gas_m3), unallocated_m3: r3(a.unallocated_m3) }));
+  return [...acc.values()].map((a) => {
+    const gap = planGap(a.kwh, a.kwh_plan);
+    return { period: a.period, kwh: r3(a.kwh), kwh_plan: r3(a.kwh_plan), kwh_gap_pct: pct(gap.kwh_gap_share), below_plan: gap.below_plan, gas_m3: r3(a.gas_m3), unallocated_m3: r3(a.unallocated_m3) };
+  });
 }
 
 function mapSpecific(s: { m3_per_kwh: number | null; efficiency: number | null }) {
-  return { m3_per_kwh: s.m3_per_kwh === null ? null : round(s.m3_per_kwh, 5), efficiency: s.efficiency === null ? null : round(s.efficiency, 5) };
+  return { m3_per_kwh: r5(s.m3_per_kwh), efficiency: r5(s.efficiency) };
+}
+
+/** A genset's (or the site's) period totals as JSON: kWh and m³ to 3 places, gap in %, ratios to 5 places. */
+function shapeTotals(t: PeriodTotals) {
+  return {
+    kwh: r3(t.kwh)!,
+    kwh_plan: r3(t.kwh_plan)!,
+    kwh_gap: r3(t.kwh_gap)!,
+    kwh_gap_pct: pct(t.kwh_gap_share),
+    below_plan: t.below_plan,
+    gas_m3: r3(t.gas_m3),
+    gas_source: t.gas_source,
+    gas_sources: t.gas_sources,
+    m3_per_kwh: r5(t.m3_per_kwh),
+    efficiency: r5(t.efficiency),
+  };
 }
 
 /**
@@ -264,15 +213,6 @@ export async function seenPeriod(db: Db, requestedFrom: number, requestedTo: num
   const until = Math.max(from, Math.min(to, now));
   const seenFrom = Math.min(until, Math.max(from, (await firstAccountedHour(db)) ?? until));
   return { from, to, seenFrom, until };
-}
-
-/** Each unit's kWh and service hours from the hourly rollup over [from, to). */
-export async function unitTotals(db: Db, from: number, to: number): Promise<Map<string, { kwh: number; service_h: number }>> {
-  const rows = await db.query<{ unit: string; kwh: number; service_h: number }>(
-    'select unit, sum(kwh) as kwh, sum(service_h) as service_h from unit_hourly where hour >= $1 and hour < $2 group by unit',
-    [new Date(from).toISOString(), new Date(to).toISOString()],
-  );
-  return new Map(rows.map((r) => [r.unit, { kwh: Number(r.kwh), service_h: Number(r.service_h) }]));
 }
 
 /** GET /api/v1/oee: per genset and for the site, over [from, min(to, now)). */

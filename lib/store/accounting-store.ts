@@ -1,0 +1,72 @@
+/**
+ * Reads of the hourly rollup (unit_hourly) the reports are built from: sums per unit and local day
+ * or month, per unit over a period, and the first hour the twin has data for.
+ */
+import { Db } from './db';
+import { GAS_SOURCES, GasSource, Step } from '../accounting';
+
+/** One unit's sums over one local day or month. */
+export interface HourSums {
+  unit: string;
+  period: string;
+  kwh: number;
+  gas_m3: number | null;
+  passport_m3: number;
+  meter_m3: number | null;
+  unallocated_m3: number;
+  service_h: number;
+  data_h: number;
+  /** m³ and hours of each gas source */
+  by_source: Record<GasSource, { m3: number; h: number }>;
+  /** passport m³ of the hours whose gas was allocated from the site meter */
+  allocated_passport_m3: number;
+}
+
+const PERIOD_FORMAT: Record<Step, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM' };
+
+/** Sums of the hours in [from, to) (whole hours, epoch ms) per unit and local day or month of the zone tz. */
+export async function hourSums(db: Db, from: number, to: number, tz: string, step: Step): Promise<HourSums[]> {
+  const perSource = GAS_SOURCES.map(
+    (g) => `coalesce(sum(gas_m3) filter (where gas_source = '${g}'), 0) as gas_${g}_m3, count(*) filter (where gas_source = '${g}') as gas_${g}_h`,
+  ).join(', ');
+  const rows = await db.query<Record<string, unknown>>(
+    `select unit, to_char(hour at time zone $3, $4) as period, sum(kwh) as kwh, sum(gas_m3) as gas_m3,
+       sum(passport_m3) as passport_m3, sum(meter_m3) as meter_m3, sum(unallocated_m3) as unallocated_m3,
+       sum(service_h) as service_h, sum(data_h) as data_h, ${perSource},
+       coalesce(sum(passport_m3) filter (where gas_source = 'allocated'), 0) as allocated_passport_m3
+     from unit_hourly where hour >= $1 and hour < $2 group by 1, 2`,
+    [new Date(from).toISOString(), new Date(to).toISOString(), tz, PERIOD_FORMAT[step]],
+  );
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return rows.map((r) => ({
+    unit: r.unit as string,
+    period: r.period as string,
+    kwh: Number(r.kwh),
+    gas_m3: num(r.gas_m3),
+    passport_m3: Number(r.passport_m3),
+    meter_m3: num(r.meter_m3),
+    unallocated_m3: Number(r.unallocated_m3),
+    service_h: Number(r.service_h),
+    data_h: Number(r.data_h),
+    by_source: Object.fromEntries(GAS_SOURCES.map((g) => [g, { m3: Number(r[`gas_${g}_m3`]), h: Number(r[`gas_${g}_h`]) }])) as HourSums['by_source'],
+    allocated_passport_m3: Number(r.allocated_passport_m3),
+  }));
+}
+
+/**
+ * The first hour the twin has data for, epoch ms (undefined before any). Before it nothing is
+ * known: no plan is held against it and no hours are owed (a new site does not start at −100 %).
+ */
+export async function firstAccountedHour(db: Db): Promise<number | undefined> {
+  const r = await db.query<{ ms: number | null }>('select (extract(epoch from min(hour)) * 1000)::float8 as ms from unit_hourly');
+  return r[0]?.ms === null || r[0]?.ms === undefined ? undefined : Number(r[0].ms);
+}
+
+/** Each unit's kWh and service hours from the hourly rollup over [from, to). */
+export async function unitTotals(db: Db, from: number, to: number): Promise<Map<string, { kwh: number; service_h: number }>> {
+  const rows = await db.query<{ unit: string; kwh: number; service_h: number }>(
+    'select unit, sum(kwh) as kwh, sum(service_h) as service_h from unit_hourly where hour >= $1 and hour < $2 group by unit',
+    [new Date(from).toISOString(), new Date(to).toISOString()],
+  );
+  return new Map(rows.map((r) => [r.unit, { kwh: Number(r.kwh), service_h: Number(r.service_h) }]));
+}
