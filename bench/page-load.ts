@@ -8,54 +8,37 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { freePort } from '../test/support/net';
+import { ROOT, startBenchApp, waitFor } from './app';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
-const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'bench-output');
 const BLOCKS = ['fleet', 'downtime', 'accounting', 'maintenance', 'economics'];
 const LOGIN = { username: 'director', password: 'bench-director-pass' };
 
-async function waitFor<T>(check: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function main() {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const app = startBenchApp({
     PORT: String(port),
     MQTT_PORT: String(await freePort()),
     TWIN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-page-')),
     TWIN_ADMIN_PASSWORD: 'bench-admin-pass',
     TWIN_OPERATOR_PASSWORD: 'bench-operator-pass',
     TWIN_VIEWER_PASSWORD: LOGIN.password,
-  };
-  for (const k of ['MQTT_URL', 'DATABASE_URL', 'TWIN_SIMULATOR']) delete env[k];
-  const app = spawn(process.execPath, [path.join(ROOT, 'dist', 'lib', 'runtime', 'cli.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  app.stdout.on('data', (d) => (log += d));
-  app.stderr.on('data', (d) => (log += d));
-  const base = `http://127.0.0.1:${port}`;
+  });
+  const base = app.base;
   const auth = 'Basic ' + Buffer.from(`${LOGIN.username}:${LOGIN.password}`).toString('base64');
   const results: Record<string, unknown>[] = [];
   try {
     await waitFor(
       async () => {
-        if (app.exitCode !== null) throw new Error(`the app exited: ${log.slice(-2000)}`);
         const r = await fetch(`${base}/api/v1/fleet`, { headers: { authorization: auth } });
         const f = r.ok ? ((await r.json()) as { units: { state: string }[] }) : undefined;
         return f && f.units.every((u: { state: string }) => u.state !== 'nodata') ? f : undefined;
       },
       120_000,
       'the simulated plant',
+      app,
     );
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
@@ -89,7 +72,7 @@ async function main() {
       await browser.close();
     }
   } finally {
-    app.kill('SIGTERM');
+    await app.stop();
   }
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'page-load.json'), JSON.stringify(results, null, 2));

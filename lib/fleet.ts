@@ -38,8 +38,19 @@ export interface Fleet {
 /** Latest state and values per unit, updated by the state detector, read by the API and dashboard. */
 export class LiveFleet {
   private units = new Map<string, LiveUnit>();
+  private listeners = new Set<(unit: string) => void>();
   /** past this, data count as late (set by the twin-state node) */
   lagThresholdMs = DEFAULT_LAG_THRESHOLD_S * 1000;
+
+  /** Calls fn with the unit after each sample taken and each state recorded; returns the call that stops it. */
+  onChange(fn: (unit: string) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(unit: string): void {
+    for (const fn of this.listeners) fn(unit);
+  }
 
   get(unit: string): LiveUnit {
     let u = this.units.get(unit);
@@ -56,12 +67,14 @@ export class LiveFleet {
     if (u.lastTs !== undefined && ts < u.lastTs) return;
     trackLag(u, ts, arrival, this.lagThresholdMs);
     Object.assign(u.values, values);
+    this.changed(unit);
   }
 
   state(unit: string, state: UnitState, since: number): void {
     const u = this.get(unit);
     u.state = state;
     u.since = since;
+    this.changed(unit);
   }
 }
 

@@ -106,6 +106,18 @@ describe('fleet: LiveFleet', () => {
     l.sample('G1', T0 + s(10), { p_kw: 3356 }, T0 + s(10));
     assert.deepEqual(l.get('G1').values, { p_kw: 3356, run_h: 100 });
   });
+
+  it('says which unit changed after each sample taken and state recorded, not after a late sample; stops when asked', () => {
+    const l = new LiveFleet();
+    const heard: string[] = [];
+    const stop = l.onChange((unit) => heard.push(`${unit}:${l.get(unit).values.p_kw}`));
+    l.sample('G1', T0, { p_kw: 2509 }, T0); // taken → G1:2509 (the value is in place when told)
+    l.sample('G1', T0 - s(10), { p_kw: 1658 }, T0 + s(1)); // older in data time → dropped, nothing said
+    l.state('G2', 'stop', T0); // → G2:undefined (no sample yet)
+    stop();
+    l.sample('G1', T0 + s(1), { p_kw: 3356 }, T0 + s(1)); // after stop(): not heard
+    assert.deepEqual(heard, ['G1:2509', 'G2:undefined']);
+  });
 });
 
 describe('site: valueAt', () => {
