@@ -1,7 +1,7 @@
 /**
  * `npm run bench:footprint`: what the twin costs to keep.
  * - storage: an hour of 1 Hz simulated telemetry of 10 gensets and the gas unit, written as
- *   twin-store writes it; bytes per point of the samples table with its indexes and of the whole
+ *   twin-store writes it; bytes per point of unit_samples and unit_signal_span with their indexes and of the whole
  *   database, on PGlite, PostgreSQL (a fresh database) and TimescaleDB after compression (its PGlite build).
  * - rss_rest: the app as `npm start` runs it (embedded broker and PGlite, the simulated plant,
  *   the demo history), resident set a minute after the flows started.
@@ -19,7 +19,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openDb, Db } from '../lib/store/db';
 import { migrate } from '../lib/store/schema';
-import { insertSamples, SampleRows } from '../lib/store/samples';
+import { insertSamples, SampleRows, countPoints } from '../lib/store/samples';
 import { PlantSimulator } from '../lib/simulator';
 import { accountingReport, oeeReport } from '../lib/api/accounting-report';
 import { downtimeReport } from '../lib/api/downtime-report';
@@ -67,7 +67,7 @@ async function onBoth<T>(dbName: string, fn: (db: Db, name: string) => Promise<T
 
 async function sizes(db: Db, timescale: boolean): Promise<{ samples: number; database: number }> {
   // A hypertable's rows are in its chunks: hypertable_size counts them (compressed ones too).
-  const table = timescale ? "hypertable_size('samples')" : "pg_total_relation_size('samples')";
+  const table = timescale ? "hypertable_size('unit_samples')" : "pg_total_relation_size('unit_samples') + pg_total_relation_size('unit_signal_span')";
   const [r] = await db.query<{ samples: string; database: string }>(`select ${table} as samples, pg_database_size(current_database()) as database`);
   return { samples: Number(r.samples), database: Number(r.database) };
 }
@@ -87,18 +87,18 @@ async function storage(db: Db, name: string): Promise<object> {
       const unit = m.topic.split('/')[2];
       rows.add({ site: 'b1', unit, kind: unit.startsWith('upg') ? 'upg' : 'gpu', ts, values });
     }
-    if (rows.length >= 6000) {
+    if (rows.length >= 1000) {
       await insertSamples(db, rows);
       rows = new SampleRows();
     }
   }
   await insertSamples(db, rows);
   // On TimescaleDB, as the compression policy leaves it a week later.
-  if (timescale) await db.query("select compress_chunk(c) from show_chunks('samples') c");
-  await db.exec('vacuum analyze samples');
+  if (timescale) await db.query("select compress_chunk(c) from show_chunks('unit_samples') c");
+  await db.exec('vacuum analyze unit_samples');
   await db.exec('checkpoint');
   const after = await sizes(db, timescale);
-  const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from samples');
+  const n = await countPoints(db);
   const result = {
     name,
     points: n,
