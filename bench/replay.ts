@@ -2,7 +2,7 @@
  * `npm run bench:replay`: a day of the site replayed through MQTT (a gateway's store-and-forward after
  * an outage): the site of the shipped flows (flows/flows.json: its units, simulator seed, reserve and
  * faults) simulated for yesterday at one message per unit every BENCH_STEP_S (10) s, published as
- * fast as BENCH_CLIENTS (4) QoS 1 connections allow into the twin (broker, normalize, state, store,
+ * fast as BENCH_CLIENTS (1) QoS 1 connections allow, each with BENCH_WINDOW (4) publishes awaiting their PUBACK (a day in ~12 s here), into the twin (broker, normalize, state, store,
  * downtime, hourly accounting as the default flows run them). Measures when the last sample is stored
  * and when the day's hourly figures are final (nothing left dirty, every unit's last sample stored),
  * from the first publish; then checks for BENCH_SETTLE_S (5) s that they do not change any more.
@@ -26,7 +26,9 @@ import { freePort } from '../test/support/net';
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'bench-output');
 const STEP_MS = Number(process.env.BENCH_STEP_S || 10) * 1000;
-const CLIENTS = Number(process.env.BENCH_CLIENTS || 4);
+const CLIENTS = Number(process.env.BENCH_CLIENTS || 1);
+/** publishes a connection has unacknowledged at once (1: each waits for its PUBACK) */
+const WINDOW = Number(process.env.BENCH_WINDOW || 4);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_S || 5) * 1000;
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const DAY_MS = 86_400_000;
@@ -95,11 +97,11 @@ async function once(): Promise<void> {
   const conns = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => mqtt.connectAsync(url, { clientId: `bench-replay-${process.pid}-${i}`, clean: true })));
 
   const t0 = Date.now();
-  // Each connection publishes its share in order, at most 100 unacknowledged at once (a gateway's in-flight window).
+  // Each connection publishes its share in order, at most WINDOW unacknowledged at once.
   await Promise.all(
     conns.map(async (c, i) => {
       const mine = messages.filter((_, k) => k % CLIENTS === i);
-      for (let k = 0; k < mine.length; k += 100) await Promise.all(mine.slice(k, k + 100).map((m) => c.publishAsync(m.topic, JSON.stringify(m.payload), { qos: 1 })));
+      for (let k = 0; k < mine.length; k += WINDOW) await Promise.all(mine.slice(k, k + WINDOW).map((m) => c.publishAsync(m.topic, JSON.stringify(m.payload), { qos: 1 })));
     }),
   );
   const published = Date.now() - t0;

@@ -1,4 +1,5 @@
 import { Db } from './db';
+import { samplesWritten } from './write-signal';
 import { Sample } from '../telemetry';
 import { StateChange, DataGap } from '../state';
 import { COUNTER_SIGNALS, GLITCH_HORIZON_MS } from '../accounting';
@@ -58,11 +59,16 @@ export class SampleRows {
   private spans = new Map<string, { u: string; s: string; a: number; b: number }>();
   /** signal values in the batch (a value repeated for the same unit, ts and signal counts once) */
   points = 0;
+  /** data time of the batch's oldest and newest sample */
+  oldest = Infinity;
+  newest = -Infinity;
   /** samples (rows) in the batch */
   get length(): number {
     return this.rows.size;
   }
   add(s: Sample): void {
+    if (s.ts < this.oldest) this.oldest = s.ts;
+    if (s.ts > this.newest) this.newest = s.ts;
     const key = `${s.unit}\u0000${s.ts}`;
     let row = this.rows.get(key);
     if (!row) this.rows.set(key, (row = { u: s.unit, t: s.ts }));
@@ -151,6 +157,7 @@ export async function insertSamples(db: Db, rows: SampleRows): Promise<number> {
      select count(*)::int as n from ins`,
     [rows.toJson(), rows.spansJson(), COUNTER_SIGNALS],
   );
+  samplesWritten(db, { oldest: rows.oldest, newest: rows.newest });
   return r[0]?.n ?? 0;
 }
 
