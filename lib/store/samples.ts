@@ -142,7 +142,7 @@ export async function insertSamples(db: Db, rows: SampleRows): Promise<number> {
              order by s.ts desc limit 1) end as ts) p
          cross join lateral generate_series(date_trunc('hour', greatest(p.ts, to_timestamp(f.a / 1000.0) - interval '400 days')),
            to_timestamp(f.a / 1000.0), interval '1 hour') as g(h)
-         where f.s = any($3::text[])
+         where f.s = any($3::text[]) and p.ts is not null
        ) m
        order by 1, 2
        on conflict (unit, hour) do update set taken_at = null where rollup_dirty.taken_at is not null),

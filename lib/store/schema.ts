@@ -351,14 +351,23 @@ async function hasTimescale(db: Db): Promise<boolean> {
   return rows[0]?.n > 0;
 }
 
+async function applyMigration(db: Db, m: (typeof MIGRATIONS)[number]): Promise<void> {
+  await db.exec(`begin; ${m.sql}; insert into schema_migrations(version, name) values (${m.version}, '${m.name.replace(/'/g, "''")}'); commit;`);
+}
+
 /** Applies pending migrations; turns unit_samples into a compressed hypertable when TimescaleDB is there. */
-export async function migrate(db: Db): Promise<SchemaInfo> {
+export async function migrate(db: Db, opts: { through?: number } = {}): Promise<SchemaInfo> {
   await db.exec(`create table if not exists schema_migrations (
     version int primary key, name text not null, applied_at timestamptz not null default now())`);
   const done = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+  // through: the schema of an older version, for the upgrade test
+  if (opts.through !== undefined) {
+    for (const m of MIGRATIONS) if (!done.has(m.version) && m.version <= opts.through) await applyMigration(db, m);
+    return { timescale: false, version: opts.through };
+  }
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
-    await db.exec(`begin; ${m.sql}; insert into schema_migrations(version, name) values (${m.version}, '${m.name.replace(/'/g, "''")}'); commit;`);
+    await applyMigration(db, m);
   }
   let timescale = false;
   let timescaleProblem: string | undefined;
