@@ -127,6 +127,7 @@ async function once(): Promise<void> {
     published_s: published / 1000,
     stored_s: storedAt === undefined ? null : storedAt / 1000,
     final_s: finalAt === undefined ? null : finalAt / 1000,
+    final_after_published_s: finalAt === undefined ? null : (finalAt - published) / 1000,
     unit_hours: (JSON.parse(final || '[]') as { n: number }[]).reduce((a, r) => a + r.n, 0),
   };
   await Promise.all(conns.map((c) => c.endAsync(true)));
