@@ -11,7 +11,8 @@ import { ROOT, startApp, stopApp, appEnv } from '../support/app';
 import { tmpDir } from '../nodes/fixture';
 import { Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
-import { ROLLUP_LOOKBACK_MS, SampleRows, insertSamples, samplesOf, storedPoints } from '../../lib/store/samples';
+import { SampleRows, insertSamples, samplesOf, storedPoints } from '../../lib/store/samples';
+import { writeNarrow } from '../support/narrow';
 import { SampleMover, moveDoneBefore, moveInProgress, runMove } from '../../lib/store/sample-move';
 import { HourlyRollup } from '../../lib/store/rollup';
 import { counterReadings } from '../../lib/store/maintenance-store';
@@ -125,25 +126,6 @@ function messages(): { old: Sample[]; late: Sample[] } {
     old.push(sample('upg1', ts, { gas_m3: 10_000 + i * 5 }));
   }
   return { old, late };
-}
-
-/** What the schema-11 twin-store wrote: a row per signal (the first value kept), the hours marked dirty, the latest sample. */
-async function writeNarrow(db: Db, samples: Sample[]): Promise<void> {
-  const rows = samples.flatMap((s) => Object.entries(s.values).map(([signal, v]) => ({ u: s.unit, s: signal, t: s.ts, v })));
-  for (let k = 0; k < rows.length; k += 500) {
-    const part = JSON.stringify(rows.slice(k, k + 500));
-    await db.query(
-      `insert into samples (unit, signal, ts, value) select u, s, to_timestamp(t / 1000.0), v from json_to_recordset($1::json) as x(u text, s text, t float8, v float8)
-       order by 1, 2, 3 on conflict do nothing`,
-      [part],
-    );
-  }
-  // the hour of each sample and the hour the lookback reaches back into, as that store marked them
-  await db.query(
-    `insert into rollup_dirty (unit, hour) select distinct unit, date_trunc('hour', ts - d * interval '1 millisecond') from samples, (values (0), ($1::int)) l(d) on conflict do nothing`,
-    [ROLLUP_LOOKBACK_MS],
-  );
-  await db.query(`insert into unit_last_sample (unit, ts) select unit, max(ts) from samples group by unit on conflict (unit) do update set ts = excluded.ts`);
 }
 
 /** Writes each message as twin-store does now, a batch of 50 at a time (the split sample's halves fall in one batch or two). */
