@@ -79,8 +79,9 @@ export class SampleRows {
         if (row[signal] !== undefined) continue;
         row[signal] = FLAGS.has(signal) ? v !== 0 : v;
       } else {
+        // own keys only: an extra signal may be called "constructor"
         row.x ??= {};
-        if (signal in row.x) continue;
+        if (Object.prototype.hasOwnProperty.call(row.x, signal)) continue;
         row.x[signal] = v;
       }
       this.points++;
