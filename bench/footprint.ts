@@ -1,8 +1,10 @@
 /**
  * `npm run bench:footprint`: what the twin costs to keep.
  * - storage: an hour of 1 Hz simulated telemetry of 10 gensets and the gas unit, written as
- *   twin-store writes it; bytes per point of the samples table with its indexes and of the whole
+ *   twin-store writes it; bytes per point of unit_samples and unit_signal_span with their indexes and of the whole
  *   database, on PGlite, PostgreSQL (a fresh database) and TimescaleDB after compression (its PGlite build).
+ * - move: the same hour stored as schema 11 did (a row per signal), then moved to one row per sample:
+ *   the migration, each statement of the mover, and a day of 10 units extrapolated.
  * - rss_rest: the app as `npm start` runs it (embedded broker and PGlite, the simulated plant,
  *   the demo history), resident set a minute after the flows started.
  * - rss_load: the embedded ingest bench (bench/ingest-run.ts) at BENCH_LOAD_RATE points/s (15 000)
@@ -19,7 +21,10 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openDb, Db } from '../lib/store/db';
 import { migrate } from '../lib/store/schema';
-import { insertSamples, SampleRows } from '../lib/store/samples';
+import { insertSamples, SampleRows, countPoints } from '../lib/store/samples';
+import { SampleMover } from '../lib/store/sample-move';
+import { Sample } from '../lib/telemetry';
+import { writeNarrow } from '../test/support/narrow';
 import { PlantSimulator } from '../lib/simulator';
 import { accountingReport, oeeReport } from '../lib/reports/accounting-report';
 import { downtimeReport } from '../lib/reports/downtime-report';
@@ -33,7 +38,7 @@ import { site, fillYear, timed, YEAR_FROM, YEAR_TO, TZ } from './year-fixture';
 
 const PG_ADMIN = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = path.resolve(__dirname, '..', '..', 'bench-output');
-const PARTS = (process.env.BENCH_PARTS || 'storage,rss_rest,rss_load,panel').split(',');
+const PARTS = (process.env.BENCH_PARTS || 'storage,move,rss_rest,rss_load,panel').split(',');
 const RUNS = Number(process.env.BENCH_RUNS || 20);
 const LOAD_RATE = Number(process.env.BENCH_LOAD_RATE || 15_000);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 30);
@@ -67,38 +72,47 @@ async function onBoth<T>(dbName: string, fn: (db: Db, name: string) => Promise<T
 
 async function sizes(db: Db, timescale: boolean): Promise<{ samples: number; database: number }> {
   // A hypertable's rows are in its chunks: hypertable_size counts them (compressed ones too).
-  const table = timescale ? "hypertable_size('samples')" : "pg_total_relation_size('samples')";
+  const table = timescale ? "hypertable_size('unit_samples')" : "pg_total_relation_size('unit_samples') + pg_total_relation_size('unit_signal_span')";
   const [r] = await db.query<{ samples: string; database: string }>(`select ${table} as samples, pg_database_size(current_database()) as database`);
   return { samples: Number(r.samples), database: Number(r.database) };
 }
 
-/** An hour of the simulated plant at 1 Hz, written in batches of 1000 samples as twin-store does. */
-async function storage(db: Db, name: string): Promise<object> {
-  const { timescale } = await migrate(db);
-  await db.exec('checkpoint');
-  const before = await sizes(db, timescale);
+/** An hour of the simulated plant at 1 Hz: 10 gensets and the gas unit. */
+function simulatedHour(): Sample[] {
   const units = site().unitList();
   const sim = new PlantSimulator({ site: 'b1', seed: 5, units, reserve: ['gpu9', 'gpu10'], faultRatePerHour: 0.1, tz: TZ });
   const from = Date.parse('2026-11-02T10:00:00+03:00');
-  let rows = new SampleRows();
+  const out: Sample[] = [];
   for (let ts = from; ts < from + 3_600_000; ts += 1000) {
     for (const m of sim.step(ts)) {
       const { ts: _iso, ...values } = m.payload as Record<string, number>;
       const unit = m.topic.split('/')[2];
-      rows.add({ site: 'b1', unit, kind: unit.startsWith('upg') ? 'upg' : 'gpu', ts, values });
+      out.push({ site: 'b1', unit, kind: unit.startsWith('upg') ? 'upg' : 'gpu', ts, values });
     }
-    if (rows.length >= 6000) {
+  }
+  return out;
+}
+
+/** The simulated hour written in batches of 1000 samples as twin-store does. */
+async function storage(db: Db, name: string): Promise<object> {
+  const { timescale } = await migrate(db);
+  await db.exec('checkpoint');
+  const before = await sizes(db, timescale);
+  let rows = new SampleRows();
+  for (const s of simulatedHour()) {
+    rows.add(s);
+    if (rows.length >= 1000) {
       await insertSamples(db, rows);
       rows = new SampleRows();
     }
   }
   await insertSamples(db, rows);
   // On TimescaleDB, as the compression policy leaves it a week later.
-  if (timescale) await db.query("select compress_chunk(c) from show_chunks('samples') c");
-  await db.exec('vacuum analyze samples');
+  if (timescale) await db.query("select compress_chunk(c) from show_chunks('unit_samples') c");
+  await db.exec('vacuum analyze unit_samples');
   await db.exec('checkpoint');
   const after = await sizes(db, timescale);
-  const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from samples');
+  const n = await countPoints(db);
   const result = {
     name,
     points: n,
@@ -107,6 +121,51 @@ async function storage(db: Db, name: string): Promise<object> {
     database_bytes_per_point: Math.round((after.database - before.database) / n),
   };
   console.log(`storage ${JSON.stringify(result)}`);
+  return result;
+}
+
+/**
+ * The move of an older version's samples (one row per signal) to one row per sample: the simulated
+ * hour written as schema 11 stored it, then the migration and the mover timed statement by statement
+ * (each blocks PGlite's thread: the mover pauses as long between them).
+ */
+async function move(db: Db, name: string): Promise<object> {
+  await migrate(db, { through: 11 });
+  const samples = simulatedHour();
+  await writeNarrow(db, samples, 20_000);
+  const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from samples');
+  let t = process.hrtime.bigint();
+  const ms = () => {
+    const now = process.hrtime.bigint();
+    const d = Number(now - t) / 1e6;
+    t = now;
+    return d;
+  };
+  await migrate(db);
+  const migrateMs = ms();
+  const mover = new SampleMover();
+  const steps: number[] = [];
+  for (;;) {
+    const s = await mover.step(db);
+    steps.push(ms());
+    if (s.done) break;
+  }
+  steps.sort((a, b) => a - b);
+  const unitHours = steps.length - 1;
+  const total = steps.reduce((a, b) => a + b, 0);
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  const result = {
+    name,
+    narrow_rows: n,
+    unit_hours: unitHours,
+    migration_ms: r1(migrateMs),
+    move_ms: r1(total),
+    ms_per_unit_hour_median: r1(steps[Math.floor(steps.length / 2)]),
+    ms_per_statement_max: r1(steps[steps.length - 1]),
+    // a day of 10 units at 1 Hz, at this rate, with the mover's pauses (as long as the statements)
+    day_of_10_units_s: r1(((total / unitHours) * 240 * 2) / 1000),
+  };
+  console.log(`move ${JSON.stringify(result)}`);
   return result;
 }
 
@@ -209,6 +268,7 @@ async function main(): Promise<void> {
     }
     results.storage = both;
   }
+  if (PARTS.includes('move')) results.move = await onBoth('twin_bench_footprint_move', move);
   if (PARTS.includes('rss_rest')) {
     const rest = [];
     for (const [label, env] of variants()) rest.push(...(await rssAtRest(label, env)));

@@ -12,6 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startTwin } from '../lib/runtime/start';
 import { acquireDb } from '../lib/store/db';
 import { migrate } from '../lib/store/schema';
+import { countPoints, samplesOf } from '../lib/store/samples';
 import { brokerUrl, readEnv } from '../lib/runtime/env';
 import { clearSession, urlWithLogin } from '../test/support/mqtt';
 
@@ -84,14 +85,11 @@ async function main(): Promise<void> {
   let polling = true;
   const poll = async () => {
     while (polling) {
-      const rows = await lease.db.query<{ ms: number }>(
-        "select (extract(epoch from ts) * 1000)::float8 as ms from samples where unit = 'gpu1' and signal = 'p_kw' and ts > to_timestamp($1 / 1000.0) order by ts",
-        [lastSeen],
-      );
+      const rows = await samplesOf(lease.db, 'gpu1', 'p_kw', lastSeen);
       const now = Date.now();
       for (const r of rows) {
-        latencies.push(now - Number(r.ms));
-        lastSeen = Math.max(lastSeen, Number(r.ms));
+        latencies.push(now - r.ts);
+        lastSeen = Math.max(lastSeen, r.ts);
         lastCommitAt = now;
       }
       await new Promise((r) => setTimeout(r, 25));
@@ -101,7 +99,7 @@ async function main(): Promise<void> {
   await pubDone;
   const pubStats = JSON.parse(pubOut.trim().split('\n').pop() || '{}');
   const expected = pubStats.sent * SIGNALS;
-  const count = async () => (await lease.db.query<{ n: number }>('select count(*)::int as n from samples'))[0].n;
+  const count = () => countPoints(lease.db);
   let stored = await count();
   let lastChange = Date.now();
   while (stored < expected && Date.now() - lastChange < 20_000) {

@@ -2,6 +2,7 @@
 import { Db } from './db';
 import { UnitState } from '../state';
 import { FellBack, START_PROOF_SIGNALS, StateStep } from '../kpi';
+import { signalSql } from './samples';
 
 /** The state changes of [from, to), oldest first, each with the unit's next change (which may come after `to`). */
 export async function stateSteps(db: Db, from: number, to: number): Promise<StateStep[]> {
@@ -27,11 +28,13 @@ export async function stateSteps(db: Db, from: number, to: number): Promise<Stat
 export async function startSamples(db: Db, windows: readonly FellBack[]): Promise<{ signal: string; value: number }[][]> {
   if (windows.length === 0) return [];
   const rows = await db.query<{ i: number; signal: string; value: number }>(
-    `select x.i, s.signal, s.value
+    `select x.i, p.signal, p.value
      from json_to_recordset($1::json) as x(i int, unit text, since float8, until float8)
-     join samples s on s.unit = x.unit collate "C" and s.signal = any($2::text[])
-       and s.ts >= to_timestamp(x.since / 1000.0) and s.ts <= to_timestamp(x.until / 1000.0)`,
-    [JSON.stringify(windows.map((w, i) => ({ i, unit: w.unit, since: w.since, until: w.until }))), [...START_PROOF_SIGNALS]],
+     join unit_samples s on s.unit = x.unit collate "C" and s.ts >= to_timestamp(x.since / 1000.0) and s.ts <= to_timestamp(x.until / 1000.0)
+     cross join lateral (values ${START_PROOF_SIGNALS.map((signal) => `('${signal}', ${signalSql(signal)})`).join(', ')}) as p(signal, value)
+     where p.value is not null
+     order by x.i, s.ts, p.signal`,
+    [JSON.stringify(windows.map((w, i) => ({ i, unit: w.unit, since: w.since, until: w.until })))],
   );
   const out: { signal: string; value: number }[][] = windows.map(() => []);
   for (const r of rows) out[Number(r.i)].push({ signal: r.signal, value: Number(r.value) });

@@ -8,6 +8,7 @@ import { SiteModel } from '../site';
 import { MaintenanceProgram, ServiceRecord, CounterReading, Service, forecast, Forecast, RATE_WINDOW_DAYS } from '../maintenance';
 import { readStock, readPrices, readSupplies } from './onec-store';
 import { round } from '../units';
+import { IN_SPAN } from './samples';
 
 const RUN_H = 'run_h';
 
@@ -16,27 +17,29 @@ const RUN_H = 'run_h';
  * counter's resets up to it; readings the rollup judged glitches are passed over.
  */
 const TRUE_RUN_H = (alias: string) =>
-  `${alias}.value + coalesce((select sum(c."offset") from counter_events c
+  `${alias}.run_h + coalesce((select sum(c."offset") from counter_events c
      where c.unit = ${alias}.unit and c.signal = '${RUN_H}' and c.ts <= ${alias}.ts), 0)`;
 const NOT_GLITCH = (alias: string) =>
   `not exists (select 1 from counter_events g where g.unit = ${alias}.unit and g.signal = '${RUN_H}' and g.ts = ${alias}.ts and g.kind = 'glitch')`;
 
 /**
  * Per unit: the latest run_h reading and the first one of the window ending at it, both as true
- * totals. Index probes per unit on (unit, signal, ts): no rows are scanned in between.
+ * totals. Scans of (unit, ts) bounded by the unit's span of run_h: a unit that sends it in every
+ * sample is found at the first row; one that never had it is not scanned.
  */
 export async function counterReadings(db: Db, units: string[], windowDays = RATE_WINDOW_DAYS): Promise<Map<string, { first: CounterReading; last: CounterReading }>> {
   if (!units.length) return new Map();
   const rows = await db.query<{ unit: string; last_ts: number; last_v: number; first_ts: number; first_v: number }>(
-    `select u.unit, l.ms as last_ts, l.v as last_v, f.ms as first_ts, f.v as first_v
-       from unnest($1::text[]) as u(unit)
+    `select k.unit, l.ms as last_ts, l.v as last_v, f.ms as first_ts, f.v as first_v
+       from unit_signal_span k
        cross join lateral (
-         select ts, (extract(epoch from ts) * 1000)::float8 as ms, ${TRUE_RUN_H('s')} as v from samples s
-          where s.unit = u.unit collate "C" and s.signal = '${RUN_H}' and ${NOT_GLITCH('s')} order by s.ts desc limit 1) l
+         select ts, (extract(epoch from ts) * 1000)::float8 as ms, ${TRUE_RUN_H('s')} as v from unit_samples s
+          where ${IN_SPAN()} and s.run_h is not null and ${NOT_GLITCH('s')} order by s.ts desc limit 1) l
        cross join lateral (
-         select (extract(epoch from ts) * 1000)::float8 as ms, ${TRUE_RUN_H('s')} as v from samples s
-          where s.unit = u.unit collate "C" and s.signal = '${RUN_H}' and s.ts >= l.ts - make_interval(days => $2::int) and ${NOT_GLITCH('s')}
-          order by s.ts limit 1) f`,
+         select (extract(epoch from ts) * 1000)::float8 as ms, ${TRUE_RUN_H('s')} as v from unit_samples s
+          where ${IN_SPAN()} and s.ts >= l.ts - make_interval(days => $2::int) and s.run_h is not null and ${NOT_GLITCH('s')}
+          order by s.ts limit 1) f
+       where k.unit = any($1::text[]) and k.signal = '${RUN_H}'`,
     [units, windowDays],
   );
   return new Map(rows.map((r) => [r.unit, { first: { ts: Number(r.first_ts), run_h: Number(r.first_v) }, last: { ts: Number(r.last_ts), run_h: Number(r.last_v) } }]));
@@ -45,8 +48,9 @@ export async function counterReadings(db: Db, units: string[], windowDays = RATE
 /** The counter at an instant as a true total: the last good reading before it (undefined when there is none). */
 export async function counterAt(db: Db, unit: string, at: number): Promise<number | undefined> {
   const r = await db.query<{ v: number }>(
-    `select ${TRUE_RUN_H('s')} as v from samples s
-     where s.unit = $1 and s.signal = '${RUN_H}' and s.ts < to_timestamp($2 / 1000.0) and ${NOT_GLITCH('s')} order by s.ts desc limit 1`,
+    `select ${TRUE_RUN_H('s')} as v from unit_signal_span k join unit_samples s on ${IN_SPAN()}
+     where k.unit = $1 and k.signal = '${RUN_H}' and s.ts < to_timestamp($2 / 1000.0) and s.run_h is not null and ${NOT_GLITCH('s')}
+     order by s.ts desc limit 1`,
     [unit, at],
   );
   return r[0] === undefined ? undefined : Number(r[0].v);

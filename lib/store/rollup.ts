@@ -6,41 +6,47 @@
  */
 import { Db } from './db';
 import { UnitConfig } from '../units';
-import { ACCOUNTING_SIGNALS, COUNTER_SIGNALS, GLITCH_HORIZON_MS, HOUR_MS, Reading, TimedValues, UnitRollup, allocateGas, readRange, rollupUnit, siteGasCapM3h } from '../accounting';
+import { ACCOUNTING_SIGNALS, COUNTER_SIGNALS, HOUR_MS, Reading, TimedValues, UnitRollup, allocateGas, readRange, rollupUnit, siteGasCapM3h } from '../accounting';
 import { CounterKind } from '../counter';
+import { IN_SPAN, counterSql, signalSql } from './samples';
 
-/**
- * A sample also marks the hour that ended up to this long before it: it may close an interval
- * begun there, or show that a counter reading there was a glitch (it came back to its track).
- */
-export const ROLLUP_LOOKBACK_MS = GLITCH_HORIZON_MS;
+export { ROLLUP_LOOKBACK_MS } from './samples';
 
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The accounting signals as unit_samples columns, in the order unitSamples returns them. */
+const READ = ACCOUNTING_SIGNALS.map((signal) => ({ signal, sql: signalSql(signal) }));
+
 async function unitSamples(db: Db, unit: string, from: number, to: number): Promise<TimedValues[]> {
-  // One JSON text instead of a row per value: half the time on PGlite, whose work blocks the event loop.
+  // One JSON text instead of a row per sample: half the time on PGlite, whose work blocks the event loop.
+  // A sample without any accounting signal is not one here (it closes no interval).
   const rows = await db.query<{ j: string | null }>(
-    `select json_agg(json_build_array((extract(epoch from ts) * 1000)::float8, signal, value) order by ts)::text as j
-     from samples where unit = $1 and signal = any($2::text[]) and ts >= $3 and ts < $4`,
-    [unit, ACCOUNTING_SIGNALS, iso(from), iso(to)],
+    `select json_agg(json_build_array((extract(epoch from s.ts) * 1000)::float8, ${READ.map((r) => r.sql).join(', ')}) order by s.ts)::text as j
+     from unit_samples s where s.unit = $1 and s.ts >= $2 and s.ts < $3 and num_nonnulls(${READ.map((r) => r.sql).join(', ')}) > 0`,
+    [unit, iso(from), iso(to)],
   );
   const out: TimedValues[] = [];
-  for (const [ms, signal, value] of JSON.parse(rows[0]?.j ?? '[]') as [number, string, number][]) {
-    if (out.length === 0 || out[out.length - 1].ts !== ms) out.push({ ts: ms, values: {} });
-    out[out.length - 1].values[signal] = value;
+  for (const a of JSON.parse(rows[0]?.j ?? '[]') as (number | null)[][]) {
+    const values: Record<string, number> = {};
+    for (let i = 0; i < READ.length; i++) if (a[i + 1] !== null) values[READ[i].signal] = a[i + 1] as number;
+    out.push({ ts: a[0] as number, values });
   }
   return out;
 }
 
-/** Each counter's last reading before `at`, or its first at or after it, however far away (one index probe per counter). */
+/**
+ * Each counter's last reading before `at`, or its first at or after it, however far away: one
+ * backward (forward) scan per counter the unit ever sent, from where its span ends (docs/storage.md "Counter lookups").
+ */
 async function counterNeighbours(db: Db, unit: string, at: number, side: 'before' | 'after'): Promise<Record<string, Reading>> {
   const [cmp, order] = side === 'before' ? ['<', 'desc'] : ['>=', 'asc'];
   const rows = await db.query<{ signal: string; ms: number; value: number }>(
-    `select c.signal, x.ms, x.value from unnest($2::text[]) as c(signal)
+    `select k.signal, x.ms, x.value from unit_signal_span k
      cross join lateral (
-       select (extract(epoch from ts) * 1000)::float8 as ms, value from samples
-       where unit = $1 and signal = c.signal collate "C" and ts ${cmp} $3 order by ts ${order} limit 1) x`,
+       select (extract(epoch from s.ts) * 1000)::float8 as ms, ${counterSql('k.signal')} as value from unit_samples s
+       where ${IN_SPAN()} and s.ts ${cmp} $3 and ${counterSql('k.signal')} is not null order by s.ts ${order} limit 1) x
+     where k.unit = $1 and k.signal = any($2::text[])`,
     [unit, COUNTER_SIGNALS, iso(at)],
   );
   return Object.fromEntries(rows.map((r) => [r.signal, { ts: Number(r.ms), value: Number(r.value) }]));
@@ -143,6 +149,8 @@ export interface RollupResult {
 
 /** A mark taken this long ago by a run that never finished (a crash) is taken again. */
 const STALE_TAKE = '5 minutes';
+/** How far the move of old samples must be past an hour before it is rolled up (its counters' neighbours, timeouts). */
+const MOVE_MARGIN = '1 day';
 
 /**
  * Recomputes dirty unit-hours, newest first (the live figures before a replayed backlog). A mark is taken before the work and deleted after it
@@ -164,7 +172,9 @@ export class HourlyRollup {
       await db.query<{ unit: string; ms: number; taken: string }>(
         `update rollup_dirty set taken_at = clock_timestamp()
          where (unit, hour) in (
-           select unit, hour from rollup_dirty where taken_at is null or taken_at < now() - interval '${STALE_TAKE}'
+           select unit, hour from rollup_dirty where (taken_at is null or taken_at < now() - interval '${STALE_TAKE}')
+             -- while old samples are moved in, an hour waits until the move is a margin past it (its read range is there)
+             and hour >= coalesce((select max(done_before) from samples_move) + interval '${MOVE_MARGIN}', '-infinity')
            order by hour desc, unit limit $1)
          returning unit, (extract(epoch from hour) * 1000)::float8 as ms, taken_at::text as taken`,
         [this.limit],

@@ -1,5 +1,6 @@
 import { Db } from './db';
 import { DEFAULT_REASONS } from '../reasons';
+import { moveInProgress } from './sample-move';
 
 /** Versioned schema changes, applied once each, in order, on start. Never edit a released one: add the next. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -290,6 +291,50 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       create trigger audit_append_only before update or delete on audit
         for each statement execute function audit_append_only();`,
   },
+  {
+    version: 12,
+    name: 'one row per sample',
+    sql: `
+      -- One row per sample (docs/storage.md): a column per canonical signal (DESIGN.md "Canonical
+      -- telemetry"), 8-byte columns first so nothing is padded; a signal a sample lacks is a null bit.
+      create table unit_samples (
+        ts         timestamptz not null,
+        p_kw float8, e_kwh float8, run_h float8, gas_m3 float8, gas_m3_raw float8, p_kpa float8, t_c float8, flow_m3h float8,
+        unit       text collate "C" not null,
+        running boolean, breaker boolean, fault boolean,
+        -- any other numeric signal of the sample: {"name": value}; null when there is none
+        extra      jsonb,
+        primary key (unit, ts)
+      );
+      -- Where each signal of each unit was seen first and last: a counter the unit never sent is not
+      -- looked up, and "its last reading before t" starts from least(t, last_ts) (docs/storage.md).
+      create table unit_signal_span (
+        unit     text collate "C" not null,
+        signal   text collate "C" not null,
+        first_ts timestamptz not null,
+        last_ts  timestamptz not null,
+        primary key (unit, signal)
+      );
+      -- The old rows are moved by the twin-database node while the twin runs, newest first: all of
+      -- samples at or after done_before is in unit_samples. No row: nothing left to move.
+      create table samples_move (done_before timestamptz not null);
+      -- (unit, signal) pairs by a skip scan of the primary key, then two index probes each: no full scan.
+      insert into unit_signal_span (unit, signal, first_ts, last_ts)
+      with recursive p as (
+        (select unit, signal from samples order by unit, signal limit 1)
+        union all
+        select n.unit, n.signal from p cross join lateral (
+          select unit, signal from samples s where (s.unit, s.signal) > (p.unit, p.signal) order by s.unit, s.signal limit 1) n)
+      select p.unit, p.signal,
+        (select min(ts) from samples s where s.unit = p.unit and s.signal = p.signal),
+        (select max(ts) from samples s where s.unit = p.unit and s.signal = p.signal)
+      from p;
+      insert into samples_move (done_before) select max(last_ts) + interval '1 millisecond' from unit_signal_span having count(*) > 0;
+      -- A new database (or one without samples) has nothing to move.
+      do $m$ begin
+        if not exists (select 1 from samples_move) then drop table samples; end if;
+      end $m$;`,
+  },
 ];
 
 export interface SchemaInfo {
@@ -306,23 +351,37 @@ async function hasTimescale(db: Db): Promise<boolean> {
   return rows[0]?.n > 0;
 }
 
-/** Applies pending migrations; turns samples into a compressed hypertable when TimescaleDB is there. */
-export async function migrate(db: Db): Promise<SchemaInfo> {
+async function applyMigration(db: Db, m: (typeof MIGRATIONS)[number]): Promise<void> {
+  await db.exec(`begin; ${m.sql}; insert into schema_migrations(version, name) values (${m.version}, '${m.name.replace(/'/g, "''")}'); commit;`);
+}
+
+/** Applies pending migrations; turns unit_samples into a compressed hypertable when TimescaleDB is there. */
+export async function migrate(db: Db, opts: { through?: number } = {}): Promise<SchemaInfo> {
   await db.exec(`create table if not exists schema_migrations (
     version int primary key, name text not null, applied_at timestamptz not null default now())`);
   const done = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+  // through: the schema of an older version, for the upgrade test
+  if (opts.through !== undefined) {
+    for (const m of MIGRATIONS) if (!done.has(m.version) && m.version <= opts.through) await applyMigration(db, m);
+    return { timescale: false, version: opts.through };
+  }
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
-    await db.exec(`begin; ${m.sql}; insert into schema_migrations(version, name) values (${m.version}, '${m.name.replace(/'/g, "''")}'); commit;`);
+    await applyMigration(db, m);
   }
   let timescale = false;
   let timescaleProblem: string | undefined;
   if (await hasTimescale(db)) {
     try {
       await db.exec('create extension if not exists timescaledb');
-      await db.query("select create_hypertable('samples', 'ts', if_not_exists => true, migrate_data => true)");
-      await db.exec("alter table samples set (timescaledb.compress, timescaledb.compress_segmentby = 'unit, signal')");
-      await db.query("select add_compression_policy('samples', interval '7 days', if_not_exists => true)");
+      await db.query("select create_hypertable('unit_samples', 'ts', if_not_exists => true, migrate_data => true)");
+      const [h] = await db.query<{ on: boolean }>(
+        "select compression_enabled as on from timescaledb_information.hypertables where hypertable_name = 'unit_samples'",
+      );
+      // Set once: a unit's samples in time order compress to a few bytes a point (docs/storage.md).
+      if (!h?.on) await db.exec("alter table unit_samples set (timescaledb.compress, timescaledb.compress_segmentby = 'unit', timescaledb.compress_orderby = 'ts desc')");
+      // While old rows are moved in, chunks stay uncompressed; the mover adds the policy when it ends.
+      if (!(await moveInProgress(db))) await addCompressionPolicy(db);
       timescale = true;
     } catch (err) {
       // Listed but not loadable (e.g. not in shared_preload_libraries): plain tables work the same.
@@ -332,16 +391,23 @@ export async function migrate(db: Db): Promise<SchemaInfo> {
   return { timescale, version: MIGRATIONS[MIGRATIONS.length - 1].version, timescaleProblem };
 }
 
+/** Compresses unit_samples' chunks a week old (TimescaleDB). */
+export async function addCompressionPolicy(db: Db): Promise<void> {
+  await db.query("select add_compression_policy('unit_samples', interval '7 days', if_not_exists => true)");
+}
+
 /** Deletes raw samples older than the retention; on TimescaleDB a retention policy drops whole chunks. */
 export async function applyRetention(db: Db, days: number, timescale: boolean): Promise<number> {
   if (!(days > 0)) return 0;
+  // Old rows not moved yet (docs/storage.md "Migration") age out like the rest.
+  if (await moveInProgress(db)) await db.query('delete from samples where ts < now() - make_interval(days => $1::int)', [Math.round(days)]);
   if (timescale) {
-    await db.query("select remove_retention_policy('samples', if_exists => true)");
-    await db.query("select add_retention_policy('samples', make_interval(days => $1::int))", [Math.round(days)]);
+    await db.query("select remove_retention_policy('unit_samples', if_exists => true)");
+    await db.query("select add_retention_policy('unit_samples', make_interval(days => $1::int))", [Math.round(days)]);
     return 0;
   }
   const rows = await db.query<{ n: number }>(
-    'with d as (delete from samples where ts < now() - make_interval(days => $1::int) returning 1) select count(*)::int as n from d',
+    'with d as (delete from unit_samples where ts < now() - make_interval(days => $1::int) returning 1) select count(*)::int as n from d',
     [Math.round(days)],
   );
   return rows[0]?.n ?? 0;

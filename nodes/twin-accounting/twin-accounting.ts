@@ -1,6 +1,8 @@
 import { NodeAPI, Node, NodeMessage, numberField, requireConfig, requireSite, registerTwinNode } from '../red';
 import { SiteNode, DatabaseNode } from '../config-types';
 import { HourlyRollup } from '../../lib/store/rollup';
+import { onSamplesWritten } from '../../lib/store/write-signal';
+import { RollupScheduler } from '../../lib/runtime/rollup-scheduler';
 
 interface AccountingConfig {
   site: string;
@@ -9,14 +11,10 @@ interface AccountingConfig {
   intervalS: string;
 }
 
-/** Pause between chunks while a backlog (a replay, a long outage) is rolled up: leaves the event loop to intake. */
-const BACKLOG_PAUSE_MS = 200;
-/** the pause after a pass is at least this many times the pass's duration (≤ 20 % of the time) */
-const MAX_DUTY_FACTOR = 4;
-
 /**
  * Keeps the hourly accounting rollups (kWh, gas by source, service hours) up to date from the
- * stored samples: the hours the store marked as changed are recomputed, oldest first.
+ * stored samples: the hours the store marked as changed are recomputed, newest first, when
+ * lib/runtime/rollup-scheduler.ts says.
  */
 export = (RED: NodeAPI) =>
   registerTwinNode<Node, AccountingConfig>(RED, 'twin-accounting', (node, config) => {
@@ -25,47 +23,37 @@ export = (RED: NodeAPI) =>
     const intervalMs = numberField(config.intervalS, 30) * 1000;
     if (!(intervalMs >= 1000 && intervalMs <= 3_600_000)) throw new Error('интервал — от 1 до 3600 с / interval must be 1-3600 s');
     const rollup = new HourlyRollup((id) => site.unit(id), { gensets: () => site.unitList().filter((u) => u.kind === 'gpu') });
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
     let total = 0;
-    let running: Promise<void> = Promise.resolve();
-
+    let stopListening: (() => void) | undefined;
     const send = (m: NodeMessage) => node.send(m);
-    const schedule = (ms: number) => {
-      if (timer) clearTimeout(timer);
-      timer = closed ? undefined : setTimeout(() => (running = running.then(tick)), ms);
-    };
-    const tick = async () => {
-      let pause = intervalMs;
-      const started = Date.now();
-      try {
-        const r = await rollup.run(await lease.connect());
+    const scheduler = new RollupScheduler({
+      intervalMs,
+      run: async () => {
+        const db = await lease.connect();
+        // A replayed backlog (hours already over) is rolled up once its writes pause, not at the next timer.
+        stopListening ??= onSamplesWritten(db, (w) => scheduler.written(w.oldest));
+        const r = await rollup.run(db);
         total += r.hours;
-        // Steady rollups take at most a fifth of the time (a flood of samples makes hours costly to redo,
-        // and intake and the API come first); a backlog at most half, so it is worked off in minutes.
-        const took = Date.now() - started;
-        pause = r.more ? Math.max(BACKLOG_PAUSE_MS, took) : Math.max(intervalMs, MAX_DUTY_FACTOR * took);
         const events = Object.entries(r.counter_events).map(([k, n]) => `${k} ${n}`).join(', ');
         if (events) node.warn(`счётчики: ${events} — шаги учтены по правилам сброса и перехода через ноль / counter events: ${events}`);
         node.status({ fill: 'green', shape: r.more ? 'ring' : 'dot', text: `${r.more ? 'догоняет' : 'часов пересчитано'}: ${total}` });
         if (r.hours) send({ topic: `energy/${site.site}/accounting`, payload: r });
-      } catch (err) {
-        pause = Math.min(intervalMs, 5000);
+        return r;
+      },
+      onError: (err) => {
         node.status({ fill: 'red', shape: 'ring', text: 'база недоступна, повтор' });
-        node.warn(`учёт: пересчёт часов не удался, повтор / hourly rollup failed, retrying: ${(err as Error).message}`);
-      }
-      schedule(pause);
-    };
+        node.warn(`учёт: пересчёт часов не удался, повтор / hourly rollup failed, retrying: ${err.message}`);
+      },
+    });
     // The first pass soon after start: hours left dirty by the previous run are rolled up at once.
-    schedule(1000);
+    scheduler.schedule(1000);
     node.on('input', (_msg, _send, done) => {
       // A message asks for a pass now (e.g. after importing history).
-      schedule(0);
+      scheduler.schedule(0);
       done();
     });
     node.on('close', (_removed, done) => {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      void running.finally(() => lease.release().then(() => done()));
+      stopListening?.();
+      void scheduler.close().finally(() => lease.release().then(() => done()));
     });
   });

@@ -1,7 +1,8 @@
 import { NodeAPI, numberField, registerTwinNode } from '../red';
 import { DatabaseNode } from '../config-types';
 import { acquireDb, Db } from '../../lib/store/db';
-import { migrate, applyRetention, SchemaInfo } from '../../lib/store/schema';
+import { migrate, applyRetention, addCompressionPolicy, SchemaInfo } from '../../lib/store/schema';
+import { runMove } from '../../lib/store/sample-move';
 import { readEnv } from '../../lib/runtime/env';
 import { auditTrail } from '../../lib/audit';
 import { auditSink } from '../../lib/store/audit-store';
@@ -36,12 +37,28 @@ export = (RED: NodeAPI) =>
         .then((db) => applyRetention(db, retentionDays, Boolean(schema?.timescale)))
         .catch((err: Error) => node.warn(`база данных недоступна или очистка не удалась / database unavailable or retention failed: ${err.message}`));
     void prune();
+    // Samples of an older version (one row per signal) move to one row per sample while the twin runs.
+    let closed = false;
+    const moving = lease
+      .connect()
+      .then((db) =>
+        runMove(db, {
+          stopped: () => closed,
+          onProgress: (p) => node.log(`перенос старых образцов: ${p.rows} строк, дошли до ${p.doneBefore === undefined ? '?' : new Date(p.doneBefore).toISOString()} / moving old samples`),
+          onEnd: async () => {
+            if (schema?.timescale) await addCompressionPolicy(db);
+          },
+          onDone: (rows) => node.log(`старые образцы перенесены (${rows} строк), таблица samples удалена / old samples moved, table dropped`),
+        }),
+      )
+      .catch((err: Error) => node.warn(`перенос старых образцов прерван, продолжится при следующем запуске / moving old samples stopped, it resumes on the next start: ${err.message}`));
     // The audit trail's entries (API changes, logins, deploys) go to this database while it is deployed.
     const detachAudit = auditTrail.attach(auditSink(() => lease.connect()));
     const timer = setInterval(prune, RETENTION_CHECK_MS);
     node.on('close', (_removed, done) => {
+      closed = true;
       clearInterval(timer);
       detachAudit();
-      void lease.release().then(() => done());
+      void moving.then(() => lease.release()).then(() => done());
     });
   }, { credentials: { url: { type: 'password' } } });

@@ -48,7 +48,7 @@ export = (RED: NodeAPI) =>
         await insertStateChanges(db, changes);
         await insertGaps(db, gaps);
         await insertSamples(db, rows);
-        stored.add(rows.length);
+        stored.add(rows.points);
         for (const it of items) if (it.ack !== undefined) settleAck(it.ack);
       },
       onError: (err, retryMs, buffered) => {

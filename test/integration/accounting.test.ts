@@ -191,7 +191,7 @@ for (const target of DB_TARGETS) {
         kind: db.kind,
         label: db.label,
         query: async (sql: string, params?: unknown[]) => {
-          if (!injected && /json_agg/.test(sql) && /from samples/.test(sql)) {
+          if (!injected && /json_agg/.test(sql) && /from unit_samples/.test(sql)) {
             injected = true;
             const late = new SampleRows();
             late.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: hour + 2 * MIN, values: { p_kw: 0, running: 0 } });

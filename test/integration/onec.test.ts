@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { openDb, Db } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
+import { SampleRows, insertSamples } from '../../lib/store/samples';
 import { SiteModel } from '../../lib/site';
 import { JMS620_PASSPORT } from '../../lib/units';
 import { FakeOnec, FakeOnecData } from '../../lib/onec/fake-1c';
@@ -49,7 +50,9 @@ async function seedRunHours(db: Db): Promise<void> {
     ['2026-11-26T23:59:00+05:00', 1044.5],
     ['2026-11-27T09:00:00+05:00', 1053.5],
   ];
-  for (const [ts, v] of rows) await db.query("insert into samples (unit, signal, ts, value) values ('gpu1', 'run_h', $1, $2)", [ts, v]);
+  const batch = new SampleRows();
+  for (const [ts, v] of rows) batch.add({ site: 't1', unit: 'gpu1', kind: 'gpu', ts: Date.parse(ts), values: { run_h: v } });
+  await insertSamples(db, batch);
 }
 
 describe(`1C exchange against the fake 1C (host TZ=${process.env.TZ ?? 'unset'})`, function () {

@@ -11,6 +11,7 @@ import { helper, siteConfig, load, tmpDir, until, FlowNode } from '../nodes/fixt
 import { startEmbeddedBroker } from '../../lib/runtime/broker';
 import { acquireDb } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
+import { countPoints, storedPoints } from '../../lib/store/samples';
 
 const T0 = Date.parse('2026-11-20T00:00:00+05:00');
 const STEPS = 120;
@@ -60,14 +61,11 @@ async function runThrough(brokerUrl: string, databaseUrl: string | undefined): P
   try {
     await lease.ready();
     await publishTwice(brokerUrl, script());
-    const count = async () => (await lease.db.query<{ n: number }>('select count(*)::int as n from samples'))[0].n;
+    const count = () => countPoints(lease.db);
     await until(async () => (await count()) >= EXPECTED_ROWS, 30_000, `${EXPECTED_ROWS} rows`);
     // Let any late duplicate land before counting for real.
     await new Promise((r) => setTimeout(r, 500));
-    const rows = await lease.db.query<{ line: string }>(
-      `select unit || ' ' || signal || ' ' || to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') || ' ' || value::text as line
-       from samples order by unit, signal, ts`,
-    );
+    const rows = (await storedPoints(lease.db)).map((p) => ({ line: `${p.unit} ${p.signal} ${new Date(p.ts).toISOString().slice(0, 23)} ${p.value}` }));
     const states = await lease.db.query<{ line: string }>(
       `select unit || ' ' || state || ' ' || coalesce(prev, '-') || ' ' || to_char(since at time zone 'UTC', 'HH24:MI:SS') as line from state_changes order by unit, since`,
     );

@@ -20,11 +20,12 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
 import { Client } from 'pg';
-import { freshPgDatabase } from '../support/pg';
+import { freshPgDatabase, clientDb } from '../support/pg';
 import { clearSession } from '../support/mqtt';
 import { freePort } from '../support/net';
 import { startApp, stopApp, appsOfEachTest } from '../support/app';
 import { openDb } from '../../lib/store/db';
+import { samplesOf } from '../../lib/store/samples';
 
 /** the twin's client id in the shipped flows (flows/flows.json, copied to the data dir at the first start): its persistent session on the broker */
 const TWIN_CLIENT_ID = 'energy-twin-ec1';
@@ -97,14 +98,13 @@ const withoutProbes = (s: Stored): Stored => {
 
 /** seq numbers of gpu1's p_kw rows, and the row count (a duplicate (unit, signal, ts) is impossible by PK: compare both) */
 type Stored = { rows: number; seqs: Set<number> };
-const STORED_SQL = `select (extract(epoch from ts) * 1000)::float8 as ms from samples where unit = 'gpu1' and signal = 'p_kw'`;
 const toStored = (rows: { ms: number }[]): Stored => ({ rows: rows.length, seqs: new Set(rows.map((r) => Math.round((Number(r.ms) - T0) / 10))) });
 
 async function storedPg(url: string): Promise<Stored> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
-    return toStored((await c.query(STORED_SQL)).rows);
+    return toStored((await samplesOf(clientDb(c), 'gpu1', 'p_kw')).map((p) => ({ ms: p.ts })));
   } catch (err) {
     if ((err as { code?: string }).code === '42P01') return toStored([]); // no table yet: the app is migrating
     throw err;
@@ -230,7 +230,7 @@ describe('integration: kill -9 of the app under a steady stream', function () {
     const db = openDb({ dataDir });
     let s: Stored;
     try {
-      s = toStored(await db.query<{ ms: number }>(STORED_SQL));
+      s = toStored((await samplesOf(db, 'gpu1', 'p_kw')).map((p) => ({ ms: p.ts })));
     } finally {
       await db.close();
     }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { helper, siteConfig, load, tmpDir, until, api, FlowNode } from './fixture';
 import { openDb } from '../../lib/store/db';
 import { migrate } from '../../lib/store/schema';
+import { SampleRows, insertSamples } from '../../lib/store/samples';
 import { partsCostOfMonth, addServiceRecord } from '../../lib/store/maintenance-store';
 import { FakeOnec } from '../../lib/onec/fake-1c';
 import { toOnecDateTime } from '../../lib/onec/contract';
@@ -20,10 +21,9 @@ async function seed(dataDir: string, now: number): Promise<void> {
   await migrate(db);
   for (const [unit, runH] of [['gpu1', 1904], ['gpu2', 1520]] as const) {
     const rows = Array.from({ length: 14 * 24 + 1 }, (_, i) => ({ ts: now - i * H, v: runH - i }));
-    await db.query(
-      "insert into samples (unit, signal, ts, value) select $1, 'run_h', to_timestamp(t / 1000.0), v from json_to_recordset($2::json) as x(t float8, v float8)",
-      [unit, JSON.stringify(rows.map((r) => ({ t: r.ts, v: r.v })))],
-    );
+    const batch = new SampleRows();
+    for (const r of rows) batch.add({ site: 't1', unit, kind: 'gpu', ts: r.ts, values: { run_h: r.v } });
+    await insertSamples(db, batch);
   }
   await db.close();
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { helper, siteConfig, collect, load, freshDataDirEach, until, api, FlowNode } from './fixture';
 import { openDb, Db } from '../../lib/store/db';
+import { storedPoints } from '../../lib/store/samples';
 
 const T0 = Date.parse('2026-11-27T03:00:00Z');
 
@@ -26,7 +27,7 @@ describe('twin-store, twin-database, twin-fleet, twin-api nodes (embedded PGlite
     await helper.unload();
     const db: Db = openDb({ dataDir: dataDir() });
     try {
-      const samples = await db.query('select unit, signal, extract(epoch from ts) * 1000 as ms, value from samples order by unit, signal, ts');
+      const samples = (await storedPoints(db)).map((p) => ({ ...p, ms: p.ts }));
       const states = await db.query('select unit, state, prev, extract(epoch from since) * 1000 as ms from state_changes order by unit, since');
       return { samples, states };
     } finally {

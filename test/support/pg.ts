@@ -25,3 +25,14 @@ export function pgctl(action: 'start' | 'stop'): void {
   const cluster = fs.readdirSync('/etc/postgresql')[0];
   execSync(`pg_ctlcluster --skip-systemctl-redirect ${cluster} main ${action}`, { stdio: 'inherit' });
 }
+
+/** A connected pg Client as a Db, for the store's helpers (e.g. samplesOf, countPoints) in tests that hold a raw client. */
+export function clientDb(c: Client): import('../../lib/store/db').Db {
+  return {
+    kind: 'postgres',
+    label: 'test client',
+    query: async <T>(sql: string, params?: unknown[]) => (await c.query(sql, params as unknown[])).rows as T[],
+    exec: async (sql: string) => void (await c.query(sql)),
+    close: () => c.end(),
+  };
+}
