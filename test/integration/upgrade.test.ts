@@ -16,7 +16,7 @@ import { writeNarrow } from '../support/narrow';
 import { SampleMover, moveDoneBefore, moveInProgress, runMove } from '../../lib/store/sample-move';
 import { HourlyRollup } from '../../lib/store/rollup';
 import { counterReadings } from '../../lib/store/maintenance-store';
-import { accountingReport, oeeReport } from '../../lib/api/accounting-report';
+import { accountingReport, oeeReport } from '../../lib/reports/accounting-report';
 import { SiteModel } from '../../lib/site';
 import { Sample } from '../../lib/telemetry';
 import { DB_TARGETS, skipWithoutDatabase } from '../support/db-targets';
