@@ -303,6 +303,42 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
     });
   });
 
+  it('at 390×844 (a phone) every figure of the director\'s page and the detail pages is whole: nothing cut, no sideways scroll', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log('      skipped: no Chromium (apt-get install chromium)');
+      this.skip();
+    }
+    await withPage('director', async (page) => {
+      for (const p of ['director', 'journal', 'accounting', 'maintenance', 'economics']) {
+        await page.goto(`${base}/dashboard/${p}`);
+        if (p === 'director') await blocksLoaded(page);
+        else await page.waitForSelector('[data-testid]', { timeout: 60_000 });
+        await page.waitForTimeout(1500); // the detail pages' figures come with their first API answer
+        const found = await page.evaluate(() => {
+          const doc = (globalThis as any).document;
+          const width = doc.documentElement.clientWidth;
+          const cut: string[] = [];
+          // a leaf that shows a figure: its text has a digit; cut when its content is wider than its box
+          // (an ellipsis or hidden overflow) or when it ends beyond the screen
+          for (const el of doc.querySelectorAll('.nrdb-ui-group *')) {
+            if (el.children.length || !/\d/.test(el.textContent || '')) continue;
+            if (el.closest('table') && el.closest('[class*="scroll"], [style*="overflow"]')) continue; // a table that scrolls on purpose
+            const r = el.getBoundingClientRect();
+            if (!r.width) continue;
+            if (el.scrollWidth > el.clientWidth + 1 || r.right > width + 1) cut.push(`«${el.textContent.trim()}» (${Math.round(r.right)} px)`);
+          }
+          return { cut, scrollWidth: doc.documentElement.scrollWidth, width };
+        });
+        assert.ok(found.scrollWidth <= found.width + 1, `/${p}: no sideways scroll (${found.scrollWidth} > ${found.width} px)`);
+        assert.deepEqual(found.cut, [], `/${p}: figures cut on a phone`);
+        const shot = path.join(OUTPUT_DIR, `e2e-${p}-390.png`);
+        fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+        await page.screenshot({ path: shot, fullPage: true });
+        console.log(`      screenshot: ${path.relative(ROOT, shot)}`);
+      }
+    }, { width: 390, height: 844 });
+  });
+
   it('the period selector drives every block: Сегодня → Неделя changes a figure in each; the Excel button and the detail pages follow', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       console.log('      skipped: no Chromium (apt-get install chromium)');
