@@ -1,6 +1,6 @@
 /** The page-wide period's arithmetic on the site's local days (ui/shared/period.ts). */
 import assert from 'node:assert/strict';
-import { addDays, asPeriod, localDay, presetRange, samePeriod, validRange } from '../../ui/shared/period';
+import { addDays, asPeriod, customRangeError, localDay, presetRange, samePeriod, validRange } from '../../ui/shared/period';
 
 describe('ui period: local days and presets', () => {
   it('the local day of an instant depends on the site zone, not the browser', () => {
@@ -31,5 +31,14 @@ describe('ui period: local days and presets', () => {
     assert.equal(asPeriod('junk'), null);
     assert.deepEqual(asPeriod({ preset: 'year', from: '2026-01-01', to: '2026-12-01' }), { preset: 'custom', from: '2026-01-01', to: '2026-12-01' });
     assert.equal(samePeriod({ preset: 'today', from: '2026-12-01', to: '2026-12-01' }, { preset: 'custom', from: '2026-12-01', to: '2026-12-01' }), true);
+  });
+
+  it('the custom dates say what is wrong: a missing day, a day not in YYYY-MM-DD, an end before the start', () => {
+    assert.equal(customRangeError('', '2026-12-01'), 'Укажите обе даты периода');
+    assert.equal(customRangeError('2026-12-01', ''), 'Укажите обе даты периода');
+    assert.equal(customRangeError('01.12.2026', '2026-12-02'), 'Дата не распознана: выберите её в календаре (ДД.ММ.ГГГГ)');
+    assert.equal(customRangeError('2026-12-02', '2026-12-01'), 'Начало периода позже его конца: поменяйте даты местами');
+    assert.equal(customRangeError('2026-12-01', '2026-12-01'), ''); // one day is a period
+    assert.equal(customRangeError('2026-11-30', '2026-12-01'), '');
   });
 });

@@ -25,6 +25,14 @@ export const isDay = (s: unknown): s is string => typeof s === 'string' && DAY.t
 /** Both days well formed and in order (a one-day period is from === to). */
 export const validRange = (from: unknown, to: unknown): boolean => isDay(from) && isDay(to) && from <= to;
 
+/** What is wrong with the days a user typed for «Произвольный» (and what to do), '' when they make a period. */
+export function customRangeError(from: string, to: string): string {
+  if (!from || !to) return 'Укажите обе даты периода';
+  if (!isDay(from) || !isDay(to)) return 'Дата не распознана: выберите её в календаре (ДД.ММ.ГГГГ)';
+  if (from > to) return 'Начало периода позже его конца: поменяйте даты местами';
+  return '';
+}
+
 /** The local calendar day of an instant in a zone (undefined: the browser's). */
 export function localDay(at: Date, tz?: string): string {
   const p: Record<string, string> = {};

@@ -9,6 +9,15 @@ import { Period, localDay, samePeriod } from './period';
 import { onPeriod, savedPeriod } from './period-store';
 import { Site, siteConfig, unitName } from './site';
 
+/** A link's click inside the dashboard: its router (`$router`) opens the page, not a reload of the whole app. */
+export function goInside(router: { push(href: string): unknown } | undefined, e: MouseEvent): void {
+  const href = (e.currentTarget as HTMLElement | null)?.getAttribute('href');
+  if (router && href) {
+    e.preventDefault();
+    router.push(href);
+  }
+}
+
 export const twinWidget = defineComponent({
   inject: ['$socket', '$dataTracker'],
   props: {
@@ -30,12 +39,7 @@ export const twinWidget = defineComponent({
     ...format,
     /** a link inside the dashboard: its router, not a reload of the whole app */
     go(e: MouseEvent) {
-      const router = (this as any).$router;
-      const href = (e.currentTarget as HTMLElement | null)?.getAttribute('href');
-      if (router && href) {
-        e.preventDefault();
-        router.push(href);
-      }
+      goInside((this as any).$router, e);
     },
   },
 });
