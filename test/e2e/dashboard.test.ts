@@ -711,8 +711,13 @@ describe('e2e: npm start → /api/v1/fleet → /dashboard', function () {
       await banner.waitFor({ timeout: 60_000 });
       const high = report.units.find((u: any) => u.risk === 'high');
       const text = (await banner.textContent())?.trim() ?? '';
-      assert.match(text, /^Пора делать ТО, а запчастей нет! ГПУ-\d: ТО-\d+ .*— нет «Свеча зажигания P3V»: не хватает \d+ шт\.$/);
+      assert.match(text, /^Пора делать ТО, а запчастей нет! ГПУ-\d: ТО-\d+ (через \d+ дн\.|просрочено) — не хватает «Свеча зажигания P3V» \d+ шт\.( Срок (—|прошёл) \d+ [а-я]+ \d{4} г\.)?$/);
       assert.ok(text.includes(high.name) || (await page.getByTestId('mnt-banner').count()) > 1, text);
+      // the banners are the API's alarms[], in its order, each its line (lib/maintenance.ts maintenanceAlarms)
+      const banners = await page.$$eval('[data-testid=mnt-banner]', (els) => els.map((e) => ({ unit: e.getAttribute('data-unit'), text: e.textContent?.replace(/\s+/g, ' ').trim() ?? '' })));
+      const alarms = (await getJson(`${base}/api/v1/maintenance`)).alarms;
+      assert.deepEqual(banners.map((b) => b.unit), alarms.map((a: any) => a.unit));
+      banners.forEach((b, i) => assert.ok(b.text.includes(`${alarms[i].text}.`), `${b.text} / ${alarms[i].text}`));
       const rows = await page.$$eval('[data-testid=mnt-unit]', (els) => els.map((e) => ({ unit: e.getAttribute('data-unit'), next: e.querySelector('[data-testid=mnt-next]')?.textContent?.trim() ?? '', runH: e.querySelector('[data-testid=mnt-run-h]')?.textContent?.trim() ?? '' })));
       assert.deepEqual(rows.map((r) => r.unit), ['gpu1', 'gpu2', 'gpu3', 'gpu4']);
       for (const r of rows) {

@@ -1,0 +1,86 @@
+/**
+ * GET /api/v1/maintenance (docs/api.md) as the maintenance page and the director's block read it: the same
+ * report the forecaster node sends. Types only: the decisions (risk, the banner list, what is short) are the
+ * API's (lib/maintenance.ts), the widgets only show them.
+ */
+
+export type PartStatus = 'ok' | 'supply' | 'missing';
+
+export interface MaintenancePart {
+  code: string;
+  name?: string | null;
+  unit_name?: string | null;
+  need: number;
+  stock: number;
+  in_transit: number;
+  arrival: string | null;
+  status: PartStatus;
+}
+
+export interface NextService {
+  service: string;
+  interval_h: number;
+  due_run_h: number;
+  due_date: string | null;
+  due_day: string | null;
+  overdue: boolean;
+  in_days: number | null;
+}
+
+export interface MaintenanceUnit {
+  unit: string;
+  name: string;
+  program: string;
+  run_h: number | null;
+  rate_h_per_day: number | null;
+  next: NextService | null;
+  parts: MaintenancePart[];
+  cost_rub: number | null;
+  unpriced: string[];
+  within_horizon: boolean;
+  horizon_days: number;
+  risk: 'high' | 'medium' | 'low';
+}
+
+/** «Пора делать ТО, а запчастей нет!» (parts_missing, listed first) and «ТО просрочено» (overdue). */
+export interface MaintenanceAlarm {
+  kind: 'parts_missing' | 'overdue';
+  unit: string;
+  name: string;
+  service: string;
+  due_run_h: number;
+  overdue: boolean;
+  in_days: number | null;
+  due_day: string | null;
+  missing: { code: string; name: string; short: number; unit_name: string }[];
+  /** the line in Russian */
+  text: string;
+}
+
+export const ALARM_HEAD: Record<MaintenanceAlarm['kind'], string> = {
+  parts_missing: 'Пора делать ТО, а запчастей нет!',
+  overdue: 'ТО просрочено!',
+};
+
+export interface ExchangeOperation {
+  operation: string;
+  ok_at: string | null;
+  rows?: number | null;
+  error_at: string | null;
+  error: string | null;
+  failing: boolean;
+}
+
+export interface MaintenanceReport {
+  units: MaintenanceUnit[];
+  alarms: MaintenanceAlarm[];
+  budget: { days: number; services: number; rub: number }[];
+  exchange: {
+    operations: ExchangeOperation[];
+    outbox?: { pending?: number; sent?: number; last_sent_at?: string | null; last_error?: string | null };
+  };
+}
+
+/** The forecaster node's message carries the same report as the API. */
+export const isMaintenanceReport = (x: unknown): x is MaintenanceReport =>
+  !!x && Array.isArray((x as MaintenanceReport).units) && Array.isArray((x as MaintenanceReport).alarms);
