@@ -80,3 +80,24 @@ describe('ui format: days and instants', () => {
     assert.equal(moment(null, 'Europe/Moscow'), '');
   });
 });
+
+// (an import of its own: other helpers add to the end of this file too)
+import { gasSourceText } from '../../ui/shared/format';
+
+describe('ui format: where the gas came from (gasSourceText)', () => {
+  it('one source by its name, or the block\'s own name for it; nothing without gas', () => {
+    assert.equal(gasSourceText('allocated', { allocated: 1 }), 'распределено');
+    assert.equal(gasSourceText('passport', { passport: 1 }), 'по паспорту');
+    assert.equal(gasSourceText('meter', { meter: 1 }, { meter: 'по счётчикам' }), 'по счётчикам');
+    assert.equal(gasSourceText(null, null), '');
+  });
+
+  it('a mix in the order meter, allocated, passport, shares in whole per cent', () => {
+    // 0.8571 → 85.71 % → 86 %, 0.1429 → 14.29 % → 14 %; the meter first though the API listed it second
+    assert.equal(gasSourceText('mixed', { passport: 0.1429, meter: 0.8571 }), 'смешанный (счётчик 86 %, паспорт 14 %)');
+    // 0.0038 → 0.38 %, under a half: «< 1 %» beside «> 99 %», not «0 %» and «100 %»
+    assert.equal(gasSourceText('mixed', { meter: 0.9962, allocated: 0.0038 }), 'смешанный (счётчик > 99 %, распределено < 1 %)');
+    // a source with no share is not listed
+    assert.equal(gasSourceText('mixed', { meter: 0.5, allocated: 0.5, passport: 0 }), 'смешанный (счётчик 50 %, распределено 50 %)');
+  });
+});

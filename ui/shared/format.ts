@@ -125,3 +125,29 @@ export function signClass(x: Maybe, prefix = 'twin-ov'): string {
   if (missing(x) || x === 0) return '';
   return x < 0 ? `${prefix}-neg` : `${prefix}-pos`;
 }
+
+/** The gas sources of GET /api/v1/accounting (gas_source adds 'mixed'), in the order a mix is listed. */
+const GAS_ORDER = ['meter', 'allocated', 'passport'] as const;
+export type GasSourceName = (typeof GAS_ORDER)[number];
+/** a source's place in a listed mix; one the API may add later goes last */
+const gasRank = (g: string): number => {
+  const i = GAS_ORDER.indexOf(g as GasSourceName);
+  return i < 0 ? GAS_ORDER.length : i;
+};
+const GAS_SINGLE: Record<string, string> = { meter: 'счётчик', allocated: 'распределено', passport: 'по паспорту' };
+const GAS_SHORT: Record<string, string> = { meter: 'счётчик', allocated: 'распределено', passport: 'паспорт' };
+
+/**
+ * Where a period's gas came from, as the API's gas_source / gas_sources say it: one source by its name
+ * («распределено»; `single` renames them for a block), a mix with each share in whole per cent, «< 1 %» and
+ * «> 99 %» at the ends: «смешанный (счётчик 86 %, паспорт 14 %)». '' without gas.
+ */
+export function gasSourceText(source: string | null | undefined, shares?: Partial<Record<string, number>> | null, single: Record<string, string> = GAS_SINGLE): string {
+  if (!source) return '';
+  if (source !== 'mixed') return single[source] ?? source;
+  const share = (x: number) => (x < 0.005 ? '< 1 %' : x >= 0.995 ? '> 99 %' : `${Math.round(x * 100)} %`);
+  const listed = Object.entries(shares ?? {})
+    .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)
+    .sort(([a], [b]) => gasRank(a) - gasRank(b));
+  return listed.length ? `смешанный (${listed.map(([g, x]) => `${GAS_SHORT[g] ?? g} ${share(x)}`).join(', ')})` : 'смешанный';
+}
