@@ -1,6 +1,6 @@
 /** The dashboard's ru-RU figures (ui/shared/format.ts), the one copy every widget uses. */
 import assert from 'node:assert/strict';
-import { big, duration, num, pct, perKwh, niceMax, barWidth, signClass, dayText, monthText, moment, rangeText } from '../../ui/shared/format';
+import { big, duration, num, pct, perKwh, niceMax, barWidth, signClass, dayText, monthText, moment, rangeText, plural } from '../../ui/shared/format';
 
 // Intl puts narrow no-break spaces between thousands and before units; compare with plain spaces.
 const plain = (t: string) => t.replace(/[\u00a0\u202f]/g, ' ');
@@ -78,5 +78,15 @@ describe('ui format: days and instants', () => {
     assert.equal(moment('2026-12-01T23:30:00Z', 'Europe/Moscow'), '02.12, 02:30');
     assert.equal(moment('2026-12-01T23:30:05Z', 'Europe/Moscow', 'clock'), '02:30:05');
     assert.equal(moment(null, 'Europe/Moscow'), '');
+  });
+});
+
+describe('ui format: word forms of a count (plural)', () => {
+  // Russian: the last digit 1 takes «строка» unless the last two are 11; 2–4 take «строки» unless 12–14; the rest «строк»
+  const rows = (n: number) => plural(n, 'строка', 'строки', 'строк');
+  it('1, 21, 101 строка; 2, 4, 22, 104 строки; 0, 5, 11, 12, 14, 20, 111, 112 строк', () => {
+    assert.deepEqual([1, 21, 101].map(rows), ['строка', 'строка', 'строка']);
+    assert.deepEqual([2, 4, 22, 104].map(rows), ['строки', 'строки', 'строки', 'строки']);
+    assert.deepEqual([0, 5, 11, 12, 14, 20, 111, 112].map(rows), ['строк', 'строк', 'строк', 'строк', 'строк', 'строк', 'строк', 'строк']);
   });
 });
