@@ -2,7 +2,8 @@
  * End to end: «Пользователи» and «Журнал действий» (issue 18). The admin creates a named operator on
  * the page and reads the password shown once; that person tags a stop (seeded before the start);
  * the stop journal and the admin's «Журнал действий» show the person's name (the audit with before → after). The director sees only
- * the own-password form. Screenshots at 1920×1080, 1280×800 and 390×844.
+ * the own-password form. Screenshots at 1920×1080, 1280×800 and 390×844; at the two smaller the users, audit and
+ * settings pages are no wider than the screen.
  */
 import assert from 'node:assert/strict';
 import { dbSeed, e2eAppOfSuite, launchChromium, screenshot } from '../support/e2e-app';
@@ -73,6 +74,14 @@ describe('e2e: «Пользователи» and «Журнал действий�
         const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
         assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
         await screenshot(page, `users-${viewport.width}x${viewport.height}.png`);
+        // the other admin pages: «Журнал действий» and «План и цены» (its tables and the stop reasons editor) fit too
+        for (const [name, ready] of [['audit', '[data-block=audit][data-loaded=true] [data-testid=au-row]'], ['settings', '[data-testid=reason-row]']]) {
+          await page.goto(`${app().base}/dashboard/${name}`);
+          await page.locator(ready).first().waitFor({ timeout: 30_000 });
+          const wider = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
+          assert.ok(wider <= 0, `/dashboard/${name} is ${wider} px wider than the screen`);
+          await screenshot(page, `${name}-${viewport.width}x${viewport.height}.png`);
+        }
       }
 
       // The director: no list, only the own-password form; the audit page says it is the admin's.

@@ -1,6 +1,6 @@
 /** The dashboard's ru-RU figures (ui/shared/format.ts), the one copy every widget uses. */
 import assert from 'node:assert/strict';
-import { big, duration, num, pct, perKwh, niceMax, barWidth, signClass, dayText, monthText, moment, rangeText } from '../../ui/shared/format';
+import { big, duration, num, pct, perKwh, niceMax, barWidth, signClass, dayText, monthText, moment, rangeText, plural, gasSourceText } from '../../ui/shared/format';
 
 // Intl puts narrow no-break spaces between thousands and before units; compare with plain spaces.
 const plain = (t: string) => t.replace(/[\u00a0\u202f]/g, ' ');
@@ -81,9 +81,6 @@ describe('ui format: days and instants', () => {
   });
 });
 
-// (an import of its own: other helpers add to the end of this file too)
-import { gasSourceText } from '../../ui/shared/format';
-
 describe('ui format: where the gas came from (gasSourceText)', () => {
   it('one source by its name, or the block\'s own name for it; nothing without gas', () => {
     assert.equal(gasSourceText('allocated', { allocated: 1 }), 'распределено');
@@ -99,5 +96,15 @@ describe('ui format: where the gas came from (gasSourceText)', () => {
     assert.equal(gasSourceText('mixed', { meter: 0.9962, allocated: 0.0038 }), 'смешанный (счётчик > 99 %, распределено < 1 %)');
     // a source with no share is not listed
     assert.equal(gasSourceText('mixed', { meter: 0.5, allocated: 0.5, passport: 0 }), 'смешанный (счётчик 50 %, распределено 50 %)');
+  });
+});
+
+describe('ui format: word forms of a count (plural)', () => {
+  // Russian: the last digit 1 takes «строка» unless the last two are 11; 2–4 take «строки» unless 12–14; the rest «строк»
+  const rows = (n: number) => plural(n, 'строка', 'строки', 'строк');
+  it('1, 21, 101 строка; 2, 4, 22, 104 строки; 0, 5, 11, 12, 14, 20, 111, 112 строк', () => {
+    assert.deepEqual([1, 21, 101].map(rows), ['строка', 'строка', 'строка']);
+    assert.deepEqual([2, 4, 22, 104].map(rows), ['строки', 'строки', 'строки', 'строки']);
+    assert.deepEqual([0, 5, 11, 12, 14, 20, 111, 112].map(rows), ['строк', 'строк', 'строк', 'строк', 'строк', 'строк', 'строк', 'строк']);
   });
 });

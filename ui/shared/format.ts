@@ -151,3 +151,15 @@ export function gasSourceText(source: string | null | undefined, shares?: Partia
     .sort(([a], [b]) => gasRank(a) - gasRank(b));
   return listed.length ? `смешанный (${listed.map(([g, x]) => `${GAS_SHORT[g] ?? g} ${share(x)}`).join(', ')})` : 'смешанный';
 }
+
+/**
+ * The Russian word form for a count: `plural(n, 'строка', 'строки', 'строк')` — 1, 21, 101 строка; 2–4, 22–24
+ * строки; 0, 5–20, 11–14, 111–114 строк. The sign and a fraction are ignored (whole counts).
+ */
+export function plural(n: number, one: string, few: string, many: string): string {
+  const m100 = Math.floor(Math.abs(n)) % 100;
+  const m10 = m100 % 10;
+  if (m10 === 1 && m100 !== 11) return one;
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+  return many;
+}
