@@ -97,12 +97,42 @@ export function templatesToWidgets(shipped: FlowNode[], formats: Record<string, 
   };
 }
 
+/** Which config node of its site a node uses, by property (the types that write no state into the site). */
+const CONFIG_USES: Record<string, Array<[prop: string, type: string]>> = {
+  'twin-api': [['economics', 'twin-economics'], ['program', 'twin-maintenance-program']],
+  'twin-alerts': [['economics', 'twin-economics'], ['program', 'twin-maintenance-program']],
+  'twin-maintenance': [['program', 'twin-maintenance-program']],
+};
+
+/**
+ * Issue 14: a node names the twin-economics / twin-maintenance-program node it uses (flows saved before
+ * left it empty and the node found its site's); set when its site has exactly one, so the editor no
+ * longer shows them unused. Left empty (the node keeps finding it through the site) when there are several.
+ */
+export const CONFIG_REFS: FlowsMigration = {
+  id: '2026-12-config-refs',
+  migrate(flows, log) {
+    let changed = false;
+    for (const n of flows) {
+      for (const [prop, type] of CONFIG_USES[n.type] ?? []) {
+        if (n[prop]) continue;
+        const ids = flows.filter((c) => c.type === type && c.site === n.site).map((c) => c.id);
+        if (ids.length !== 1) continue;
+        n[prop] = ids[0];
+        changed = true;
+        log(`узел ${n.id} (${n.type}) ссылается на ${ids[0]} (${type}) / ${n.id}.${prop} = ${ids[0]}`);
+      }
+    }
+    return changed;
+  },
+};
+
 /** The flows shipped with the code (flows/flows.json in the package). */
 export const SHIPPED_FLOWS = path.join(__dirname, '..', '..', '..', 'flows', 'flows.json');
 
 /** The migrations of this version, in order; those of whole flows read what we ship from `shippedFile`. */
 export function flowMigrations(shippedFile = SHIPPED_FLOWS): AnyFlowMigration[] {
-  return [templatesToWidgets(JSON.parse(fs.readFileSync(shippedFile, 'utf8')) as FlowNode[])];
+  return [templatesToWidgets(JSON.parse(fs.readFileSync(shippedFile, 'utf8')) as FlowNode[]), CONFIG_REFS];
 }
 
 export type PlantFlowsOutcome = 'kept' | 'copied-template' | 'carried-from-code-folder';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { preparePlantFlows, migratePlantFlows, credentialsFile, FlowMigration, templatesToWidgets, flowMigrations, SHIPPED_FLOWS } from '../../lib/runtime/plant-flows';
+import { preparePlantFlows, migratePlantFlows, credentialsFile, FlowMigration, templatesToWidgets, flowMigrations, SHIPPED_FLOWS, CONFIG_REFS } from '../../lib/runtime/plant-flows';
 import { lintFlows, registeredTypes } from '../support/flows-lint';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'twin-plant-flows-'));
@@ -119,7 +119,7 @@ describe('plant flows: shipped ui-templates become widget nodes (issue 14)', () 
     const ids = ['n-period-ui', 'n-fleet-ui', 'n-downtime-ui', 'n-journal-ui', 'n-settings-ui', 'n-accounting-ui', 'n-accounting-ov', 'n-economics-ui', 'n-economics-ov', 'n-maintenance-ui', 'n-maintenance-ov', 'n-quality-ui', 'n-alerts-ui', 'n-users-ui', 'n-audit-ui'];
     const before = new Map((JSON.parse(text) as any[]).map((n) => [n.id, n]));
     for (const id of [...ids, 'n-director-style', 'n-alerts-badge']) assert.equal(before.get(id)?.type, 'ui-template', id);
-    assert.deepEqual(migratePlantFlows(flowFile, flowMigrations(), (l) => log.push(l)), ['2026-12-templates-to-widgets']);
+    assert.deepEqual(migratePlantFlows(flowFile, flowMigrations(), (l) => log.push(l)), ['2026-12-templates-to-widgets', '2026-12-config-refs']);
     const now = read(flowFile) as any[];
     const byId = new Map(now.map((n) => [n.id, n]));
     const ours = new Map((read(SHIPPED_FLOWS) as any[]).map((n) => [n.id, n]));
@@ -131,11 +131,16 @@ describe('plant flows: shipped ui-templates become widget nodes (issue 14)', () 
     }
     assert.equal(byId.has('n-director-style'), false);
     assert.equal(byId.get('n-alerts-badge').format, ours.get('n-alerts-badge').format);
-    assert.equal(log.length, ids.length + 2, log.join('\n'));
-    // nothing left the editor would not know, no long template, every widget in its dashboard group (layout
-    // is the plant's; its twin-economics/program are not referenced yet: flows of that release, the nodes fall back)
+    assert.equal(log.filter((l) => l.startsWith('шаблон')).length, ids.length + 2, log.join('\n'));
+    // that release's API, alerts and forecaster did not name the site's economics and maintenance program: now they do
+    // (api and alerts both, maintenance the program: 5)
+    assert.deepEqual([byId.get('n-api').economics, byId.get('n-api').program, byId.get('n-alerts').economics, byId.get('n-alerts').program, byId.get('n-maintenance').program],
+      ['cfg-economics', 'cfg-maint-program', 'cfg-economics', 'cfg-maint-program', 'cfg-maint-program']);
+    assert.equal(log.filter((l) => l.startsWith('узел')).length, 5);
+    // nothing left the editor would not know, no unused config node, no long template, every widget in its
+    // dashboard group (the layout is the plant's, not linted)
     const found = lintFlows(now, registeredTypes(path.resolve(__dirname, '..', '..', '..')));
-    assert.deepEqual(found.filter((f) => /^(type|template|widget):/.test(f)), []);
+    assert.deepEqual(found.filter((f) => /^(type|template|widget|config):/.test(f)), []);
     // the old flows are kept beside; a second start does nothing
     assert.equal(fs.readFileSync(`${flowFile}.before-2026-12-templates-to-widgets`, 'utf8'), text);
     assert.deepEqual(migratePlantFlows(flowFile, flowMigrations(), (l) => log.push(l)), []);
@@ -158,5 +163,23 @@ describe('plant flows: shipped ui-templates become widget nodes (issue 14)', () 
     assert.equal(flows.find((n) => n.id === 'n-fleet-ui').type, 'ui-twin-fleet');
     assert.deepEqual(log.filter((l) => l.includes('оставлен')).map((l) => l.split(' ')[1]), ['n-journal-ui']);
   });
-});
 
+  it('a node names its site\'s economics and program when the site has one; with two it is left to the plant', () => {
+    const flows: any[] = [
+      { id: 's1', type: 'twin-site' }, { id: 's2', type: 'twin-site' },
+      { id: 'e1', type: 'twin-economics', site: 's1' }, { id: 'p1', type: 'twin-maintenance-program', site: 's1' },
+      { id: 'e2a', type: 'twin-economics', site: 's2' }, { id: 'e2b', type: 'twin-economics', site: 's2' },
+      { id: 'api1', type: 'twin-api', site: 's1', economics: '', z: 't' },
+      { id: 'api2', type: 'twin-api', site: 's2', z: 't' },
+      { id: 'm1', type: 'twin-maintenance', site: 's1', program: 'p-own', z: 't' },
+    ];
+    const log: string[] = [];
+    assert.equal(CONFIG_REFS.migrate(flows, (l) => log.push(l)), true);
+    assert.deepEqual([flows[6].economics, flows[6].program], ['e1', 'p1']);
+    // s2 has two economics nodes and no program: nothing chosen for the plant
+    assert.deepEqual([flows[7].economics, flows[7].program], [undefined, undefined]);
+    // already named: kept
+    assert.equal(flows[8].program, 'p-own');
+    assert.equal(log.length, 2);
+  });
+});
