@@ -5,17 +5,10 @@
  * both blocks with the figures of the REST API.
  */
 import assert from 'node:assert/strict';
-import { e2eAppOfSuite, launchChromium, screenshot } from '../support/e2e-app';
+import { e2eAppOfSuite, launchChromium, screenshot, ruNumber } from '../support/e2e-app';
 
 const PASSWORD = 'e2e-drag-pass-1';
 const basic = (user: string) => 'Basic ' + Buffer.from(`${user}:${PASSWORD}`).toString('base64');
-
-/** A ru-RU figure as a number: «4,71 ₽/кВт·ч» → 4.71. */
-function ruNumber(text: string | null | undefined): number {
-  const m = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').match(/^[+−-]?\d+(,\d+)?/);
-  if (!m) throw new Error(`not a ru-RU number: «${text}»`);
-  return Number(m[0].replace('−', '-').replace(',', '.'));
-}
 
 describe('e2e: a block dragged onto a new page (deployed through the admin API)', function () {
   this.timeout(240_000);
