@@ -10,6 +10,7 @@ import path from 'node:path';
 import { tmpDir, until } from '../nodes/fixture';
 import { freePort } from '../support/net';
 import { addDays, localDate } from '../../lib/calendar';
+import { ruNumber } from '../support/e2e-app';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -44,13 +45,6 @@ async function blocksLoaded(page: import('playwright-core').Page, timeout = 60_0
     BLOCKS,
     { timeout, polling: 100 },
   );
-}
-
-/** A ru-RU figure as a number: «1 234 567,8 кВт·ч» → 1234567.8, «+1 267 460 ₽» → 1267460. */
-function ruNumber(text: string | null | undefined): number {
-  const m = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').match(/^[+−-]?\d+(,\d+)?/);
-  if (!m) throw new Error(`not a ru-RU number: «${text}»`);
-  return Number(m[0].replace('−', '-').replace(',', '.'));
 }
 
 /** The site's local date, YYYY-MM-DD, `days` from today. */

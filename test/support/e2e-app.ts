@@ -81,3 +81,10 @@ export async function screenshot(page: import('playwright-core').Page, name: str
   await page.screenshot({ path: path.join(OUTPUT_DIR, name), fullPage: true });
   console.log(`      screenshot: test-output/${name}`);
 }
+
+/** A ru-RU figure as a number: «1 234 567,8 кВт·ч» → 1234567.8, «+1 267 460 ₽» → 1267460. */
+export function ruNumber(text: string | null | undefined): number {
+  const m = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').match(/^[+−-]?\d+(,\d+)?/);
+  if (!m) throw new Error(`not a ru-RU number: «${text}»`);
+  return Number(m[0].replace('−', '-').replace(',', '.'));
+}
