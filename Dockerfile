@@ -18,7 +18,8 @@ COPY tsconfig.json ./
 COPY scripts/ scripts/
 COPY lib/ lib/
 COPY nodes/ nodes/
-RUN npx tsc -p tsconfig.json && node scripts/copy-assets.js
+COPY ui/ ui/
+RUN npm run build
 
 # 2. Production dependencies alone (no TypeScript, mocha, playwright …).
 FROM ${NODE_IMAGE} AS deps
@@ -35,6 +36,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules/ node_modules/
 COPY --from=build /app/dist/ dist/
+# the dashboard widgets, built from ui/ by Vite (Node-RED serves them from the package's resources/)
+COPY --from=build /app/resources/ resources/
 COPY package.json settings.js ./
 COPY flows/ flows/
 COPY examples/ examples/
