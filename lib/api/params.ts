@@ -67,6 +67,18 @@ export function parsePeriod(q: Record<string, unknown>, tz: string, maxDays = 40
   return { from, to };
 }
 
+/**
+ * A period of whole local days: from/to both YYYY-MM-DD (to included), checked as parsePeriod does.
+ * Used where a figure is per day (the economics of a period), so an instant inside a day would be ambiguous.
+ */
+export function parseDays(q: Record<string, unknown>, tz: string): { fromDay: string; toDay: string } {
+  parsePeriod(q, tz);
+  for (const name of ['from', 'to'] as const) {
+    if (!isRealDate(String(q[name]))) throw new ApiError(400, `${name} — дата ГГГГ-ММ-ДД (целые сутки), например 2026-11-27 / ${name} must be a local date YYYY-MM-DD`);
+  }
+  return { fromDay: String(q.from), toDay: String(q.to) };
+}
+
 export function parseUnit(q: Record<string, unknown>, known: (u: string) => boolean): string | undefined {
   const u = q.unit;
   if (u === undefined || u === '') return undefined;

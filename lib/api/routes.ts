@@ -12,12 +12,12 @@ import { tagEvent } from '../store/downtime-store';
 import { upsertPlan, planKwh, setPrice } from '../store/plan-store';
 import { downtimeReport, siteEconomics } from '../reports/downtime-report';
 import { accountingReport, oeeReport } from '../reports/accounting-report';
-import { monthEconomics, yearEconomics } from '../reports/economics-report';
+import { monthEconomics, yearEconomics, periodEconomics } from '../reports/economics-report';
 import { exportWorkbook } from '../reports/export-xlsx';
 import { dataQualityReport } from '../reports/data-quality-report';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-import { parsePeriod, parseUnit, ApiError, isRealDate, ownEntry, parseId, parseText, parseMonth, YEARS } from './params';
+import { parsePeriod, parseUnit, ApiError, isRealDate, ownEntry, parseId, parseText, parseMonth, parseDays, YEARS } from './params';
 import { parsePlanCsv, planRejection, planTemplate, PlanRow } from '../plan-csv';
 import { maintenanceRoutes } from './maintenance-routes';
 import { alertRoutes } from './alert-routes';
@@ -234,6 +234,10 @@ export function apiRoutes(ctx: ApiContext): Route[] {
           const year = Number(query.year);
           if (!(Number.isInteger(year) && year >= YEARS.min && year <= YEARS.max)) throw new ApiError(400, `year — год ${YEARS.min}–${YEARS.max}, например 2026 / year must be like 2026`);
           return yearEconomics(await ctx.db(), site, year, now);
+        }
+        if (query.from !== undefined || query.to !== undefined) {
+          const { fromDay, toDay } = parseDays(query, site.tz);
+          return periodEconomics(await ctx.db(), site, fromDay, toDay, now);
         }
         return monthEconomics(await ctx.db(), site, parseMonth(query.month, localDate(now, site.tz).slice(0, 7)), now);
       },

@@ -8,7 +8,7 @@ import { migrate } from '../../lib/store/schema';
 import { insertSamples, SampleRows } from '../../lib/store/samples';
 import { HourlyRollup } from '../../lib/store/rollup';
 import { accountingReport, oeeReport } from '../../lib/reports/accounting-report';
-import { monthEconomics } from '../../lib/reports/economics-report';
+import { monthEconomics, periodEconomics } from '../../lib/reports/economics-report';
 import { parseTs } from '../../lib/telemetry';
 import { SiteModel } from '../../lib/site';
 import { tmpDir } from '../nodes/fixture';
@@ -262,6 +262,21 @@ describe('the cost of a kWh from stored hours (PGlite)', function () {
       // 3 356 kW × 0.8 × 24 h = 966 528 kWh per genset, not 30 days' (the first half would show −100 %).
       const acc = await accountingReport(db, s, Date.parse('2026-11-01T00:00:00+05:00'), Date.parse('2026-12-01T00:00:00+05:00'), 'month', 'gpu1', Date.parse('2026-12-05T12:00:00+05:00'));
       near(acc.rows[0].kwh_plan, 966_528, 1e-6);
+      // The period 20 November … 3 December in one answer. November 20…30: 11 × 24 h × 2 500 = 660 000 kWh of the
+      // month's 900 000 (share 11/15): 3 255 000 ₽ × 11/15 = 2 387 000 ₽, grid 660 000 × 6.50 = 4 290 000 ₽ — what
+      // the block summed before: 660 000 × 2.883333 = 1 903 000 ₽ saved. December has no kWh: its payroll counted
+      // for the 4.5 of 31 days seen by 5 December 12:00 (3 000 000 × 4.5/31 = 435 483.87 ₽) is carried for the 3 of its
+      // 31 days in the period: × 3/31 = 40 500 000/961 = 42 143.60 ₽, against no grid cost.
+      const p = await periodEconomics(db, s, '2026-11-20', '2026-12-03', Date.parse('2026-12-05T12:00:00+05:00'));
+      assert.equal(p.kwh, 660_000);
+      assert.deepEqual(p.months.map((m) => [m.month, m.days, m.month_days, m.kwh]), [['2026-11', 11, 30, 660_000], ['2026-12', 3, 31, 0]]);
+      near(p.months[0].total_rub, 2_387_000, 0.01);
+      near(p.months[0].saving_rub, 1_903_000, 0.01);
+      near(p.months[1].total_rub, 42_143.6, 0.01);
+      near(p.total_rub, 2_429_143.6, 0.01);
+      near(p.grid_rub, 4_290_000, 0.01);
+      near(p.saving_rub, 1_860_856.4, 0.01);
+      assert.equal(p.pending, null);
     } finally {
       await db.close();
     }

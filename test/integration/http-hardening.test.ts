@@ -98,6 +98,8 @@ describe('HTTP hardening against the running app', function () {
       ['day 0000-01-01 in a period', { path: '/api/v1/downtime?from=0000-01-01&to=0000-01-02', login: DIRECTOR }, /вне 2000–2100/],
       ['year 9999 in a zoned period', { path: '/api/v1/accounting?from=9999-01-01T00:00:00Z&to=9999-01-02T00:00:00Z', login: DIRECTOR }, /вне 2000–2100/],
       ['month 0000-01', { path: '/api/v1/economics?month=0000-01', login: DIRECTOR }, /month — месяц ГГГГ-ММ 2000–2100/],
+      ['an economics period from an instant, not a day', { path: '/api/v1/economics?from=2026-11-01T08:00:00Z&to=2026-11-05', login: DIRECTOR }, /from — дата ГГГГ-ММ-ДД \(целые сутки\)/],
+      ['an economics period without its end', { path: '/api/v1/economics?from=2026-11-01', login: DIRECTOR }, /нужен параметр to/],
       ['a price from 0000-01-01', post('/api/v1/settings/prices', '{"kind":"tariff_rub_per_kwh","from":"0000-01-01","value":1}', ADMIN), /from — дата начала действия/],
       ['a plan for 0000-01-01', post('/api/v1/plan', '[{"unit":"gpu1","day":"0000-01-01","kwh":1}]'), /элемент 1: дата «0000-01-01» не распознана/],
       ['a plan with the same unit/day twice (JSON)', post('/api/v1/plan', '[{"unit":"gpu1","day":"2026-12-01","kwh":1},{"unit":"gpu1","day":"2026-12-01","kwh":2}]'), /элемент 2: gpu1 на 2026-12-01 — повтор \(элемент 1\)/],

@@ -24,10 +24,31 @@ export interface MonthEconomics {
   /** null when the month has no kWh */
   rub_per_kwh: Record<CostItem, number | null> | null;
   total_rub_per_kwh: number | null;
+  /** each item's part of total_rub, %; null when total_rub is 0 */
+  share_pct: Record<CostItem, number> | null;
   grid_tariff: number | null;
+  /** what the month's kWh would cost from the grid, ₽; null without kWh */
+  grid_rub: number | null;
   saving_rub_per_kwh: number | null;
   saving_rub: number | null;
-  pending: { unit_hours: number; from?: string; to?: string } | null;
+  pending: Pending | null;
+}
+
+export interface Pending { unit_hours: number; from?: string; to?: string }
+
+/** GET /api/v1/economics?from&to: the kWh of a period of days, their cost and what the grid would charge. */
+export interface PeriodEconomics {
+  from: string;
+  to: string;
+  kwh: number;
+  total_rub: number;
+  grid_rub: number;
+  saving_rub: number;
+  total_rub_per_kwh: number | null;
+  grid_tariff: number | null;
+  saving_rub_per_kwh: number | null;
+  months: { month: string; days: number; month_days: number; kwh: number; month_share: number; total_rub: number; grid_rub: number; saving_rub: number }[];
+  pending: Pending | null;
 }
 
 export interface YearEconomics {
