@@ -73,3 +73,51 @@ export const periodWidget = defineComponent({
     },
   },
 });
+
+/**
+ * A block showing a report of the page-wide period. Its `load()` runs when the period changes, every
+ * `refreshS` seconds (a component option, 60 by default) and a second after `reloadSoon()` (its node says new
+ * data are in; bursts are grouped); `latest(request)` gives undefined for an answer a newer request overtook,
+ * so a slow answer for the previous period never replaces the figures of the current one.
+ */
+export const periodReport = defineComponent({
+  mixins: [periodWidget],
+  data() {
+    return { loaded: false, error: '', requestSeq: 0, refreshTimer: 0, reloadTimer: 0 };
+  },
+  watch: {
+    period() {
+      this.loaded = false; // the figures shown are of the previous period until the new ones come
+      this.load();
+    },
+    siteError(e: string) {
+      this.error = e;
+    },
+  },
+  mounted() {
+    const seconds = (this.$options as { refreshS?: number }).refreshS ?? 60;
+    this.refreshTimer = window.setInterval(() => this.load(), seconds * 1000);
+  },
+  unmounted() {
+    clearInterval(this.refreshTimer);
+    clearTimeout(this.reloadTimer);
+  },
+  methods: {
+    /** the component's own: fetch and show the period's report */
+    load(): void | Promise<void> {},
+    reloadSoon(ms = 1000) {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = window.setTimeout(() => this.load(), ms);
+    },
+    async latest<T>(request: Promise<T>): Promise<T | undefined> {
+      const seq = ++this.requestSeq;
+      try {
+        const answer = await request;
+        return seq === this.requestSeq ? answer : undefined;
+      } catch (err) {
+        if (seq === this.requestSeq) throw err;
+        return undefined;
+      }
+    },
+  },
+});
