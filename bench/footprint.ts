@@ -58,7 +58,7 @@ async function onBoth<T>(dbName: string, fn: (db: Db, name: string) => Promise<T
     await lite.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const url = await freshPgDatabase(PG_ADMIN, dbName).catch((err: Error) => console.log(`PostgreSQL: skipped (${err.message})`));
+  const url = await freshPgDatabase(PG_ADMIN, process.env.BENCH_DB_NAME || dbName).catch((err: Error) => console.log(`PostgreSQL: skipped (${err.message})`));
   if (url) {
     const pg = openDb({ url, dataDir: dir });
     try {
