@@ -124,10 +124,11 @@ export function periodSumsSql(period: (d: string) => string, sums: (col: string)
       select d.unit, ${period('d.day')} as period, ${COLS} from unit_daily d, ${full} f
         where d.tz = $3 and d.day >= f.lo and d.day <= f.hi
       union all
-      select h.unit, ${period(localDay('h.hour', '$3'))}, ${HOUR_SUMS.map((s) => s.expr).join(', ')} from unit_hourly h, ${full} f
-        where h.hour >= $1 and h.hour < $2
-          -- only the cut days' hours: near the ends, then by date
-          and (h.hour < $1::timestamptz + interval '27 hours' or h.hour >= $2::timestamptz - interval '27 hours')
-          and (${localDay('h.hour', '$3')} < f.lo or ${localDay('h.hour', '$3')} > f.hi)
+      -- only the cut days' hours: two index ranges near the ends (apart), then by date
+      select h.unit, ${period(localDay('h.hour', '$3'))}, ${HOUR_SUMS.map((s) => s.expr).join(', ')}
+        from (values ($1::timestamptz, least($2::timestamptz, $1::timestamptz + interval '27 hours')),
+                     (greatest($1::timestamptz + interval '27 hours', $2::timestamptz - interval '27 hours'), $2::timestamptz)) as r(lo, hi)
+        join unit_hourly h on h.hour >= r.lo and h.hour < r.hi, ${full} f
+        where ${localDay('h.hour', '$3')} < f.lo or ${localDay('h.hour', '$3')} > f.hi
     ) x group by 1, 2`;
 }
