@@ -99,13 +99,12 @@ export async function ensureZone(db: Db, tz: string): Promise<void> {
   const [known] = await db.query<{ n: number }>('select count(*)::int as n from report_zones where tz = $1', [tz]);
   if (known?.n) return;
   const z = literal(tz);
-  await db.exec(`begin;
-    lock table unit_hourly in share row exclusive mode;
+  // One simple query: one implicit transaction, rolled back whole on an error (no connection left inside a transaction).
+  await db.exec(`lock table unit_hourly in share row exclusive mode;
     insert into report_zones (tz) values (${z}) on conflict do nothing;
     delete from unit_daily where tz = ${z};
     insert into unit_daily (tz, unit, day, ${COLS})
-      select ${z}, h.unit, ${localDay('h.hour', z)}, ${SUMS} from unit_hourly h group by 2, 3;
-    commit;`);
+      select ${z}, h.unit, ${localDay('h.hour', z)}, ${SUMS} from unit_hourly h group by 2, 3`);
 }
 
 /**
