@@ -66,7 +66,7 @@ async function main() {
   }
   let url: string | undefined;
   try {
-    url = await freshPgDatabase(PG_ADMIN, 'twin_bench_accounting');
+    url = await freshPgDatabase(PG_ADMIN, process.env.BENCH_DB_NAME || 'twin_bench_accounting');
   } catch (err) {
     console.log(`PostgreSQL: skipped (${(err as Error).message})`);
   }

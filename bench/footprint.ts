@@ -9,7 +9,8 @@
  *   the demo history), resident set a minute after the flows started.
  * - rss_load: the embedded ingest bench (bench/ingest-run.ts) at BENCH_LOAD_RATE points/s (15 000)
  *   for BENCH_LOAD_SECONDS (30): its peak resident set, rate, p99 and loss.
- * - panel: a year of hourly rollups × 10 gensets; the director's page queries for that year (each
+ * - panel: a year of hourly rollups × 10 gensets and its last 90 days of raw samples (BENCH_RAW_DAYS,
+ *   one a minute: BENCH_RAW_STEP_S); the director's page queries for that year (each
  *   block's requests, and all of them at once as the browser sends them), BENCH_RUNS (20) runs.
  * BENCH_DATABASE_URL: the PostgreSQL server (default the local one); BENCH_PARTS: a comma list of the
  * parts to run (default all); BENCH_VARIANTS: settings to compare with the defaults at rest and under
@@ -34,7 +35,7 @@ import { freshPgDatabase } from '../test/support/pg';
 import { freePort } from '../test/support/net';
 import { timescalePglite } from '../test/support/timescale';
 import { startApp, stopApp, appEnv } from '../test/support/app';
-import { site, fillYear, timed, YEAR_FROM, YEAR_TO, TZ } from './year-fixture';
+import { site, fillYear, fillRaw, timed, YEAR_FROM, YEAR_TO, TZ } from './year-fixture';
 
 const PG_ADMIN = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = path.resolve(__dirname, '..', '..', 'bench-output');
@@ -44,6 +45,9 @@ const LOAD_RATE = Number(process.env.BENCH_LOAD_RATE || 15_000);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 30);
 const REST_S = Number(process.env.BENCH_REST_SECONDS || 60);
 const MB = 2 ** 20;
+/** panel: the last RAW_DAYS (90) of the year also as raw samples, one every RAW_STEP_S (60) s per genset */
+const RAW_DAYS = Number(process.env.BENCH_RAW_DAYS ?? 90);
+const RAW_STEP_S = Number(process.env.BENCH_RAW_STEP_S || 60);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,7 +62,7 @@ async function onBoth<T>(dbName: string, fn: (db: Db, name: string) => Promise<T
     await lite.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const url = await freshPgDatabase(PG_ADMIN, dbName).catch((err: Error) => console.log(`PostgreSQL: skipped (${err.message})`));
+  const url = await freshPgDatabase(PG_ADMIN, process.env.BENCH_DB_NAME || dbName).catch((err: Error) => console.log(`PostgreSQL: skipped (${err.message})`));
   if (url) {
     const pg = openDb({ url, dataDir: dir });
     try {
@@ -229,6 +233,7 @@ async function panel(db: Db, name: string): Promise<object> {
   const s = site();
   await migrate(db);
   const rows = await fillYear(db);
+  const raw = RAW_DAYS > 0 ? await fillRaw(db, RAW_DAYS, RAW_STEP_S) : 0;
   const now = YEAR_TO + 86_400_000;
   const [from, to] = [YEAR_FROM, YEAR_TO];
   const q = {
@@ -243,7 +248,7 @@ async function panel(db: Db, name: string): Promise<object> {
   for (const [k, fn] of Object.entries(q)) queries[k] = await timed(fn, RUNS);
   // The browser asks for all blocks at once (oee three times, one per block).
   const page = await timed(() => Promise.all([q['oee (fleet, accounting, maintenance)'](), q.downtime(), q['accounting by day (accounting)'](), q['oee (fleet, accounting, maintenance)'](), q.maintenance(), q['oee (fleet, accounting, maintenance)'](), q['economics of a month'](), q['accounting by month (economics)']()]), RUNS);
-  const result = { name, hourly_rows: rows, runs: RUNS, page_all_blocks: page, queries };
+  const result = { name, hourly_rows: rows, raw_samples: raw, raw_days: RAW_DAYS, raw_step_s: RAW_STEP_S, runs: RUNS, page_all_blocks: page, queries };
   console.log(`panel ${JSON.stringify(result)}`);
   return result;
 }

@@ -3,6 +3,7 @@
  * written straight into unit_hourly, and a timer (bench:accounting, bench:footprint).
  */
 import { Db } from '../lib/store/db';
+import { insertSamples, SampleRows } from '../lib/store/samples';
 import { SiteModel } from '../lib/site';
 import { monthStart } from '../lib/calendar';
 import { JMS620_PASSPORT, UnitConfig } from '../lib/units';
@@ -59,4 +60,29 @@ export async function timed(fn: () => Promise<unknown>, runs = 5): Promise<{ med
   ms.sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
   return { median_ms: r(ms[Math.floor(runs / 2)]), p95_ms: r(ms[Math.min(runs - 1, Math.ceil(0.95 * runs) - 1)]), max_ms: r(ms[runs - 1]) };
+}
+
+/**
+ * The year's last `days` days of raw samples of every genset, one every `stepS` seconds (1 Hz is
+ * 77.8 million samples for 90 days × 10 gensets: BENCH_RAW_STEP_S=1 if you have the hour): power,
+ * the energy and motor-hour counters and the running flag, written as twin-store writes them.
+ */
+export async function fillRaw(db: Db, days: number, stepS: number): Promise<number> {
+  let n = 0;
+  const from = YEAR_TO - days * 86_400_000;
+  const step = stepS * 1000;
+  for (let t = from; t < YEAR_TO; t += 3_600_000) {
+    const rows = new SampleRows();
+    for (let i = 1; i <= GENSETS; i++) {
+      for (let ts = t; ts < t + 3_600_000; ts += step) {
+        const h = (ts - from) / 3_600_000;
+        rows.add({ site: 'b1', unit: `gpu${i}`, kind: 'gpu', ts, values: { p_kw: 2509, e_kwh: 1e6 + h * 2509, run_h: 20_000 + h, running: 1 } });
+        n++;
+      }
+    }
+    await insertSamples(db, rows);
+  }
+  // what the rollup would have left: nothing dirty (the hours are in unit_hourly already)
+  await db.query('delete from rollup_dirty');
+  return n;
 }

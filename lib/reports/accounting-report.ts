@@ -220,7 +220,7 @@ export async function oeeReport(db: Db, site: SiteModel, requestedFrom: number, 
   const { from, to, seenFrom, until } = await seenPeriod(db, requestedFrom, requestedTo, now);
   const gensets = site.unitList().filter((u) => u.kind === 'gpu');
   const [sums, events, pending] = await Promise.all([
-    unitTotals(db, from, until),
+    unitTotals(db, from, until, site.tz),
     listEvents(db, from, until),
     pendingRollups(db, gensets.map((u) => u.unit), from, until),
   ]);

@@ -4,7 +4,9 @@
  * running. Nothing happens on a database that already holds samples.
  */
 import fs from 'node:fs';
-import { Db } from '../store/db';
+import { execFile } from 'node:child_process';
+import { Db, openDb } from '../store/db';
+import { migrate } from '../store/schema';
 import { insertSamples, insertStateChanges, SampleRows } from '../store/samples';
 import { applyUpdate } from '../store/downtime-store';
 import { upsertPlan } from '../store/plan-store';
@@ -69,4 +71,46 @@ export async function seedDemoHistory(db: Db, flowFile: string, dataDir: string,
   // With their data time: the live simulator runs the plant on from the history's end to its first step.
   fs.writeFileSync(countersFile(dataDir, opts.site), formatCountersFile({ ts: h.countersAt, counters: h.counters }));
   return h.samples.length;
+}
+
+/** What seedInChild passes to the child (argv[2], JSON). */
+interface SeedJob {
+  databaseUrl?: string;
+  dataDir: string;
+  pgliteBuffersMb: number;
+  flowFile: string;
+  tz: string;
+  days: number;
+  now: number;
+}
+
+/**
+ * Writes the demo history in a child process: the embedded database's WASM heap grows with the
+ * history's writes and rollups and never shrinks, so in the twin's process it would stay resident
+ * (+47 MB a minute after the first start, `BENCH_PARTS=rss_rest npm run bench:footprint`). Resolves to the samples written.
+ */
+export function seedInChild(job: SeedJob): Promise<number> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [__filename, JSON.stringify(job)], { timeout: 600_000, maxBuffer: 4 * 2 ** 20 }, (err, out, stderr) => {
+      const n = /^SEEDED (\d+)$/m.exec(out);
+      if (err || !n) reject(new Error(`демо-история не записана: ${stderr.trim() || err?.message || out}; удалите папку данных или задайте TWIN_DEMO_DAYS=0 / the demo history was not written`));
+      else resolve(Number(n[1]));
+    }),
+  );
+}
+
+if (require.main === module) {
+  const job = JSON.parse(process.argv[2]) as SeedJob;
+  const db = openDb({ url: job.databaseUrl, dataDir: job.dataDir, pgliteBuffersMb: job.pgliteBuffersMb });
+  (async () => {
+    try {
+      await migrate(db);
+      console.log(`SEEDED ${await seedDemoHistory(db, job.flowFile, job.dataDir, job.tz, job.days, job.now)}`);
+    } finally {
+      await db.close();
+    }
+  })().catch((err) => {
+    console.error((err as Error).message);
+    process.exit(1);
+  });
 }

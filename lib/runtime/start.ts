@@ -13,9 +13,7 @@ import { httpAuth, socketAuth, editorAuth, securityHeaders, editorLoginGuard } f
 import { jsonErrors, jsonNotFound } from './http-errors';
 import { privateDataDir, CREDENTIAL_SECRET_WARNING } from './data-dir';
 import { startDemoOnec } from '../onec/demo';
-import { openDb } from '../store/db';
-import { migrate } from '../store/schema';
-import { seedDemoHistory } from './demo-seed';
+import { seedInChild } from './demo-seed';
 import { healthHandler, nodeRedSources } from './health';
 import { preparePlantFlows, migratePlantFlows } from './plant-flows';
 import { writePidFile } from './backup';
@@ -85,15 +83,9 @@ export async function startTwin(settingsOverride: Record<string, unknown> = {}):
   for (const id of migratePlantFlows(settings.flowFile)) console.log(`[energy-twin] схемы станции обновлены / plant flows migrated: ${id}`);
   // The simulated plant's first start: its last days go into the empty database before the flows run.
   if (env.simulator && env.demoDays > 0) {
-    const db = openDb({ url: env.databaseUrl, dataDir: env.dataDir, pgliteBuffersMb: env.pgliteBuffersMb });
-    try {
-      await migrate(db);
-      const t0 = Date.now();
-      const n = await seedDemoHistory(db, settings.flowFile, env.dataDir, env.tz, env.demoDays, t0);
-      if (n) console.log(`Демо: записана история симулятора за ${env.demoDays} сут (${n} образцов, ${((Date.now() - t0) / 1000).toFixed(1)} с) / demo history written`);
-    } finally {
-      await db.close();
-    }
+    const t0 = Date.now();
+    const n = await seedInChild({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteBuffersMb: env.pgliteBuffersMb, flowFile: settings.flowFile, tz: env.tz, days: env.demoDays, now: t0 });
+    if (n) console.log(`Демо: записана история симулятора за ${env.demoDays} сут (${n} образцов, ${((Date.now() - t0) / 1000).toFixed(1)} с) / demo history written`);
   }
   let broker: EmbeddedBroker | undefined;
   if (!env.mqttUrl) {

@@ -1,6 +1,7 @@
 import { Db } from './db';
 import { DEFAULT_REASONS } from '../reasons';
 import { moveInProgress } from './sample-move';
+import { UNIT_DAILY_MIGRATION } from './unit-daily';
 
 /** Versioned schema changes, applied once each, in order, on start. Never edit a released one: add the next. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -334,6 +335,12 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       do $m$ begin
         if not exists (select 1 from samples_move) then drop table samples; end if;
       end $m$;`,
+  },
+  {
+    version: 13,
+    name: 'sums per local day',
+    // unit_daily, kept by triggers on unit_hourly (lib/store/unit-daily.ts, docs/storage.md "Sums per local day")
+    sql: UNIT_DAILY_MIGRATION,
   },
 ];
 
