@@ -40,7 +40,11 @@ export = (RED: NodeAPI) =>
     const modbus = modbusPort ? new RegisterImageServer() : undefined;
     modbus?.start(modbusPort).then(
       () => node.log(`Modbus TCP: 127.0.0.1:${modbusPort}, unit id 1…N = ГПУ по порядку`),
-      (err: Error) => node.error(`Modbus TCP на порту ${modbusPort} не запустился / Modbus server failed: ${err.message}`),
+      (err: Error) =>
+        node.error(
+          `Modbus TCP на порту ${modbusPort} не запустился (${err.message}): порт занят другой программой или вторым двойником — задайте в узле «симулятор станции» другой порт Modbus или оставьте его пустым; опрос Modbus тогда не получит ответа / ` +
+            `Modbus server failed on port ${modbusPort} (${err.message}): another program or twin holds it; set another Modbus port in the node or leave it empty`,
+        ),
     );
     node.on('close', (_removed, done) => void (modbus?.close() ?? Promise.resolve()).then(() => done()));
     // Counters are kept in the data folder with their data time, so a restart continues them and
