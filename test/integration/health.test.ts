@@ -75,7 +75,12 @@ describe('integration: GET /healthz', function () {
     const closed = await freePort(); // nothing listens there
     const env = await appEnv({ DATABASE_URL: `postgres://twin:hunter2@127.0.0.1:${closed}/energy_twin` });
     apps.push(await startApp(env, log));
-    const h = await health(env);
+    // until the flows have started the answer is «starting» (also 503); then the database's state decides
+    let h = await health(env);
+    await until(async () => {
+      h = await health(env);
+      return h.body.status !== 'starting';
+    }, 30_000, 'the flows to start');
     assert.equal(h.status, 503);
     assert.equal(h.body.status, 'down');
     assert.deepEqual(h.body.databases, [{ ok: false }]);
