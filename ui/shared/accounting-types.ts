@@ -1,10 +1,12 @@
+import type { GasShares, PeriodGasSource } from '../../lib/accounting';
+import type { Kpi as DomainKpi } from '../../lib/kpi';
+import type { Oee as DomainOee } from '../../lib/oee';
 /**
  * The answers of GET /api/v1/accounting, /oee and /kpi as the widgets read them (docs/api.md; built by
  * lib/reports/accounting-report.ts and lib/kpi.ts). Types only: every figure is the API's.
  */
 
-export type GasSource = 'meter' | 'allocated' | 'passport' | 'mixed';
-export type GasShares = Partial<Record<'meter' | 'allocated' | 'passport', number>>;
+export type { GasShares };
 
 /** A genset's or the site's whole period. */
 export interface PeriodFigures {
@@ -16,7 +18,7 @@ export interface PeriodFigures {
   /** kwh < below_plan_share × kwh_plan */
   below_plan: boolean;
   gas_m3: number | null;
-  gas_source: GasSource | null;
+  gas_source: PeriodGasSource | null;
   gas_sources: GasShares | null;
   m3_per_kwh: number | null;
   /** a fraction 0…1 */
@@ -73,12 +75,8 @@ export interface Accounting {
   pending: RollupPending | null;
 }
 
-export interface OeeFigures {
-  availability: number | null;
-  performance: number | null;
-  quality: number | null;
-  oee: number | null;
-}
+/** a unit's or the site's OEE factors as lib/oee.ts computes them */
+export type OeeFigures = DomainOee;
 
 export interface Oee {
   units: (OeeFigures & { unit: string; name: string })[];
@@ -86,17 +84,8 @@ export interface Oee {
   pending: RollupPending | null;
 }
 
-export interface KpiFigures {
-  capacity_factor: number | null;
-  reliability: number | null;
-  starts: number;
-  failed_starts: number;
-  trips: number;
-  trips_per_1000h: number | null;
-  service_h: number;
-  period_h: number;
-  unknown_h: number;
-}
+/** a unit's or the site's KPIs as lib/kpi.ts computes them (GET /api/v1/kpi) */
+export type KpiFigures = DomainKpi;
 
 export interface Kpi {
   units: (KpiFigures & { unit: string; name: string })[];

@@ -1,10 +1,11 @@
+import type { MaintenanceAlarm as DomainAlarm, PartStatus } from '../../lib/maintenance';
 /**
  * GET /api/v1/maintenance (docs/api.md) as the maintenance page and the director's block read it: the same
  * report the forecaster node sends. Types only: the decisions (risk, the banner list, what is short) are the
  * API's (lib/maintenance.ts), the widgets only show them.
  */
 
-export type PartStatus = 'ok' | 'supply' | 'missing';
+export type { PartStatus };
 
 export interface MaintenancePart {
   code: string;
@@ -42,20 +43,8 @@ export interface MaintenanceUnit {
   risk: 'high' | 'medium' | 'low';
 }
 
-/** «Пора делать ТО, а запчастей нет!» (parts_missing, listed first) and «ТО просрочено» (overdue). */
-export interface MaintenanceAlarm {
-  kind: 'parts_missing' | 'overdue';
-  unit: string;
-  name: string;
-  service: string;
-  due_run_h: number;
-  overdue: boolean;
-  in_days: number | null;
-  due_day: string | null;
-  missing: { code: string; name: string; short: number; unit_name: string }[];
-  /** the line in Russian */
-  text: string;
-}
+/** «Пора делать ТО, а запчастей нет!» (parts_missing, listed first) and «ТО просрочено» (overdue): lib/maintenance.ts, with the local due day the report adds. */
+export type MaintenanceAlarm = DomainAlarm & { due_day: string | null };
 
 export const ALARM_HEAD: Record<MaintenanceAlarm['kind'], string> = {
   parts_missing: 'Пора делать ТО, а запчастей нет!',

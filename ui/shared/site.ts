@@ -16,9 +16,12 @@ export interface Site {
 
 let pending: Promise<Site> | null = null;
 
-/** The site; a failed request is forgotten so the next widget asks again. */
-export function siteConfig(): Promise<Site> {
-  if (!pending) {
+/**
+ * The site; a failed request is forgotten so the next widget asks again. `fresh` asks again after a change
+ * to it (a price saved): every widget of the page then gets the new copy.
+ */
+export function siteConfig(fresh = false): Promise<Site> {
+  if (!pending || fresh) {
     pending = api<Site>('/api/v1/site');
     pending.catch(() => {
       pending = null;
